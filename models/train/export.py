@@ -1,0 +1,265 @@
+"""Export trained models to an ndm bundle (models/BUNDLE.md), check ONNX Runtime against PyTorch,
+and write golden files for the Rust parity tests.
+
+    python -m models.train.export                       # trained checkpoints → models/ndm-v1
+    python -m models.train.export --fixture tests/golden/bundle   # tiny untrained test bundle
+"""
+import argparse
+import hashlib
+import json
+import os
+import time
+from pathlib import Path
+
+import numpy as np
+import torch
+
+from . import features as F
+from .cwae import CWAE
+from .labels import CLASSES
+from .mcnn import MCNN
+
+ROOT = Path(__file__).resolve().parents[2]
+FORMAT_VERSION = 1
+
+
+class EncoderGraph(torch.nn.Module):
+    def __init__(self, cwae):
+        super().__init__()
+        self.enc = cwae.encoder
+
+    def forward(self, logmel, cls):
+        return self.enc(logmel, cls)
+
+
+class DecoderGraph(torch.nn.Module):
+    def __init__(self, cwae):
+        super().__init__()
+        self.dec = cwae.decoder
+
+    def forward(self, z, cls):
+        return self.dec(z, cls)
+
+
+def _export(module, args, path, inputs, outputs, dynamic):
+    # The exporter restores the wrapper's train/eval flag recursively afterwards: export in eval.
+    module.eval()
+    torch.onnx.export(module, args, str(path), input_names=inputs, output_names=outputs,
+                      dynamic_axes=dynamic, opset_version=17, dynamo=False, do_constant_folding=True)
+
+
+def export_graphs(cwae, mcnn, out):
+    cwae.eval()
+    mcnn.eval()
+    nc = len(CLASSES)
+    x = torch.randn(2, 1, F.N_MELS, F.FRAMES)
+    c = torch.eye(nc)[:2]
+    z = torch.randn(2, cwae.dz)
+    mel = torch.rand(2, F.N_MELS, F.FRAMES)
+    _export(EncoderGraph(cwae), (x, c), out / "encoder.onnx", ["logmel", "class"], ["z"],
+            {"logmel": {0: "batch"}, "class": {0: "batch"}, "z": {0: "batch"}})
+    _export(DecoderGraph(cwae), (z, c), out / "decoder.onnx", ["z", "class"], ["logmel"],
+            {"z": {0: "batch"}, "class": {0: "batch"}, "logmel": {0: "batch"}})
+    _export(mcnn, (mel,), out / "mcnn.onnx", ["mel"], ["wave", "mask"],
+            {"mel": {0: "batch", 2: "frames"}, "wave": {0: "batch", 1: "samples"},
+             "mask": {0: "batch", 1: "samples"}})
+
+
+@torch.no_grad()
+def parity(cwae, mcnn, out):
+    """Max abs difference between ONNX Runtime and PyTorch on random inputs, per graph."""
+    import onnxruntime as ort
+
+    cwae.eval()
+    mcnn.eval()
+    opts = ort.SessionOptions()
+    opts.intra_op_num_threads = 1
+    g = torch.Generator().manual_seed(0)
+    nc = len(CLASSES)
+    x = torch.randn(3, 1, F.N_MELS, F.FRAMES, generator=g)
+    c = torch.eye(nc)[[0, 4, 10]]
+    z = torch.randn(3, cwae.dz, generator=g)
+    mel = torch.rand(3, F.N_MELS, 40, generator=g) * 5
+    res = {}
+    s = ort.InferenceSession(str(out / "encoder.onnx"), opts)
+    res["encoder"] = float(np.abs(s.run(None, {"logmel": x.numpy(), "class": c.numpy()})[0] - cwae.encoder(x, c).numpy()).max())
+    s = ort.InferenceSession(str(out / "decoder.onnx"), opts)
+    res["decoder"] = float(np.abs(s.run(None, {"z": z.numpy(), "class": c.numpy()})[0] - cwae.decoder(z, c).numpy()).max())
+    s = ort.InferenceSession(str(out / "mcnn.onnx"), opts)
+    w, m = s.run(None, {"mel": mel.numpy()})
+    tw, tm = mcnn(mel)
+    res["mcnn_wave"] = float(np.abs(w - tw.numpy()).max())
+    res["mcnn_mask"] = float(np.abs(m - tm.numpy()).max())
+    return res
+
+
+@torch.no_grad()
+def latent_stats(cwae, x, labels):
+    """Per-class latent means/stds and the top-3 PCA axes of the training latents."""
+    cwae.eval()
+    nc = len(CLASSES)
+    onehot = torch.eye(nc)
+    zs = torch.cat([cwae.encoder(x[i:i + 256], onehot[labels[i:i + 256]]) for i in range(0, len(x), 256)]).numpy()
+    means, stds = [], []
+    for k in range(nc):
+        zk = zs[labels == k]
+        if len(zk) == 0:
+            zk = np.zeros((1, zs.shape[1]), dtype=np.float32)
+        means.append(zk.mean(0))
+        stds.append(np.maximum(zk.std(0), 1e-3))
+    mu = zs.mean(0)
+    u, sv, vt = np.linalg.svd(zs - mu, full_matrices=False)
+    comps = vt[:3]
+    pstd = sv[:3] / np.sqrt(max(1, len(zs) - 1))
+    return dict(class_means=np.array(means), class_stds=np.array(stds), pca_mean=mu, pca_components=comps,
+                pca_stds=np.maximum(pstd, 1e-3))
+
+
+def sha256(path):
+    return hashlib.sha256(Path(path).read_bytes()).hexdigest()
+
+
+def write_bundle(out, name, mean, std, lat, training):
+    def fl(a):
+        return [float(v) for v in np.asarray(a, dtype=np.float32).ravel()]
+
+    models = {}
+    for key in ("encoder", "decoder", "mcnn"):
+        p = out / f"{key}.onnx"
+        models[key] = {"file": p.name, "sha256": sha256(p), "bytes": p.stat().st_size}
+    bundle = {
+        "format": "ndm-bundle",
+        "format_version": FORMAT_VERSION,
+        "name": name,
+        "sample_rate": F.SAMPLE_RATE,
+        "frames": F.FRAMES,
+        "length_samples": F.LENGTH,
+        "stft": {"n_fft": F.N_FFT, "win": F.WIN, "hop": F.HOP, "window": "hann_periodic"},
+        "mel": {"n_mels": F.N_MELS, "fmin": F.FMIN, "fmax": F.FMAX, "scale": "htk", "norm": "none"},
+        "log_eps": F.LOG_EPS,
+        "norm": {"kind": "per_mel_bin", "mean": fl(mean), "std": fl(std)},
+        "classes": list(CLASSES),
+        "latent_dim": int(lat["class_means"].shape[1]),
+        "mask_threshold": 0.5,
+        "models": models,
+        "latent": {
+            "class_means": [fl(r) for r in lat["class_means"]],
+            "class_stds": [fl(r) for r in lat["class_stds"]],
+            "pca": {"mean": fl(lat["pca_mean"]), "components": [fl(r) for r in lat["pca_components"]],
+                    "stds": fl(lat["pca_stds"])},
+        },
+        "training": training,
+    }
+    (out / "bundle.json").write_text(json.dumps(bundle, indent=1) + "\n")
+    return bundle
+
+
+def golden_sounds():
+    """Deterministic inputs at the model rate: two synthetic hits and one CC0 drum if present."""
+    sr = F.SAMPLE_RATE
+    t = np.arange(int(0.4 * sr)) / sr
+    rng = np.random.default_rng(7)
+    out = {
+        "sine_kick": (np.sin(2 * np.pi * (50 + 120 * np.exp(-t * 30)) * t) * np.exp(-t * 8)).astype(np.float32),
+        "noise_hat": (rng.standard_normal(t.size) * np.exp(-t * 40) * 0.5).astype(np.float32),
+    }
+    cc0 = Path("/usr/share/sonic-pi/samples/sn_dub.flac")
+    if cc0.exists():
+        import soundfile as sf
+        from .data import to_model_rate
+        x, r = sf.read(str(cc0), dtype="float32", always_2d=True)
+        out["sonicpi_sn_dub"] = to_model_rate(x.mean(1), r)[:F.LENGTH]
+    return out
+
+
+@torch.no_grad()
+def write_golden(gdir, bundle_dir, cwae, mcnn, mean, std):
+    """Golden files: features of each input (bundle-independent) and, for the bundle in
+    `bundle_dir`, its z, decoded log-Mel and MCNN waveform (model I/O parity)."""
+    import soundfile as sf
+
+    gdir.mkdir(parents=True, exist_ok=True)
+    feats = F.Features()
+    onehot = torch.eye(len(CLASSES))
+    for name, audio in golden_sounds().items():
+        sf.write(str(gdir / f"{name}.wav"), audio, F.SAMPLE_RATE, subtype="FLOAT")
+        x = torch.from_numpy(F.prepare_audio(audio))[None]
+        mag = feats.stft_mag(x)[0]
+        lm = feats.log_mel(x)[0]
+        s = F.standardise(lm, mean, std)
+        cls = 0
+        z = cwae.encoder(s[None, None], onehot[[cls]])
+        dec = cwae.decoder(z, onehot[[cls]])[0, 0]
+        mel_dec = F.destandardise_to_mel(dec, mean, std)
+        wave, mask = mcnn(mel_dec[None])
+        rec = {
+            "sample_rate": F.SAMPLE_RATE,
+            "stft_mag_sum": float(mag.sum()),
+            "mel": feats.mel(x)[0].numpy().round(6).tolist(),
+            "logmel": lm.numpy().round(6).tolist(),
+            "std_logmel": s.numpy().round(6).tolist(),
+            "bundle": os.path.relpath(bundle_dir, gdir),
+            "class": cls,
+            "z": z[0].numpy().tolist(),
+            "decoded_logmel": dec.numpy().round(6).tolist(),
+            "wave_head": wave[0, :2048].numpy().tolist(),
+            "mask_head": mask[0, :2048].numpy().tolist(),
+        }
+        (gdir / f"{name}.json").write_text(json.dumps(rec))
+
+
+def load_trained(runs):
+    cw = torch.load(Path(runs) / "cwae" / "checkpoint.pt", weights_only=False)
+    mc = torch.load(Path(runs) / "mcnn" / "checkpoint.pt", weights_only=False)
+    cwae = CWAE(len(CLASSES), cw["dz"])
+    cwae.load_state_dict(cw["model"])
+    mcnn = MCNN(log_mean=mc["log_mean"], log_std=mc["log_std"])
+    mcnn.load_state_dict(mc["model"])
+    return cwae, mcnn, cw["mean"], cw["std"], {"cwae_steps": cw["step"], "mcnn_steps": mc["step"]}
+
+
+def main(argv=None):
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--out", default=str(ROOT / "models" / "ndm-v1"))
+    ap.add_argument("--runs", default=str(ROOT / "models" / "runs"))
+    ap.add_argument("--fixture", default=None, help="write a tiny untrained bundle here instead (tests)")
+    ap.add_argument("--golden", default=str(ROOT / "tests" / "golden"))
+    a = ap.parse_args(argv)
+    torch.manual_seed(0)
+    torch.set_num_threads(1)
+    if a.fixture:
+        out = Path(a.fixture)
+        cwae = CWAE(len(CLASSES), 64, hidden=16)
+        mcnn = MCNN(heads=1, log_mean=-2.0, log_std=3.0)
+        cwae.eval()
+        # Plausible statistics from the golden inputs so the fixture's numbers stay in range.
+        lm = torch.cat([F.Features().log_mel(torch.from_numpy(F.prepare_audio(x))[None])
+                        for x in golden_sounds().values()])
+        mean, std = lm.mean(dim=(0, 2)), lm.std(dim=(0, 2)).clamp_min(1e-3)
+        x = torch.randn(44, 1, F.N_MELS, F.FRAMES)
+        lat = latent_stats(cwae, x, np.arange(44) % len(CLASSES))
+        training = {"fixture": True, "note": "untrained weights; for tests only, never the default model"}
+        name = "ndm-fixture"
+    else:
+        out = Path(a.out)
+        from .data import load
+        cwae, mcnn, mean, std, training = load_trained(a.runs)
+        ds = load()
+        train = ~ds["valid"]
+        lm = torch.cat([F.Features().log_mel(torch.from_numpy(ds["audio"][i:i + 256]))
+                        for i in range(0, len(ds["audio"]), 256)])[torch.from_numpy(train)]
+        x = F.standardise(lm, mean, std).unsqueeze(1)
+        lat = latent_stats(cwae, x, ds["label"][train])
+        name = "ndm-v1"
+    out.mkdir(parents=True, exist_ok=True)
+    export_graphs(cwae, mcnn, out)
+    diffs = parity(cwae, mcnn, out)
+    training.update({"onnx_vs_torch_max_abs_diff": diffs, "exported": time.strftime("%Y-%m-%d %H:%M:%S")})
+    write_bundle(out, name, mean, std, lat, training)
+    if a.fixture:
+        write_golden(Path(a.golden), out, cwae, mcnn, mean, std)
+    print(json.dumps({"bundle": str(out), "parity": diffs}, indent=1))
+
+
+if __name__ == "__main__":
+    main()

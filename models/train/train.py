@@ -1,0 +1,227 @@
+"""Train the CWAE and the MCNN (resumable; checkpoints and logs under models/runs/<name>/).
+
+    python -m models.train.train cwae --minutes 100
+    python -m models.train.train mcnn --minutes 100
+"""
+import argparse
+import json
+import math
+import time
+from pathlib import Path
+
+import numpy as np
+import torch
+from tqdm import tqdm
+
+from . import data as data_mod
+from .cwae import CWAE, per_class_mmd
+from .features import FRAMES, HOP, Features
+from .labels import CLASSES
+from .mcnn import MCNN, MCNNLoss, mask_target
+
+ROOT = Path(__file__).resolve().parents[2]
+RUNS = ROOT / "models" / "runs"
+
+
+def log_mel_stats(audio):
+    feats = Features()
+    with torch.no_grad():
+        lm = torch.cat([feats.log_mel(torch.from_numpy(audio[i:i + 256])) for i in range(0, len(audio), 256)])
+    mean = lm.mean(dim=(0, 2))
+    std = lm.std(dim=(0, 2)).clamp_min(1e-3)
+    return lm, mean, std
+
+
+class Run:
+    """Checkpointing, logging and a wall-clock budget for one model's training."""
+
+    def __init__(self, name, run_dir):
+        self.dir = Path(run_dir) / name
+        self.dir.mkdir(parents=True, exist_ok=True)
+        self.ckpt = self.dir / "checkpoint.pt"
+        self.log = open(self.dir / "train.log", "a")
+
+    def write(self, msg):
+        self.log.write(msg + "\n")
+        self.log.flush()
+
+    def save(self, **state):
+        tmp = self.ckpt.with_suffix(".tmp")
+        torch.save(state, tmp)
+        tmp.replace(self.ckpt)
+
+    def load(self):
+        return torch.load(self.ckpt, weights_only=False) if self.ckpt.exists() else None
+
+
+def balanced_batches(labels, per_class, rng):
+    by_class = [np.nonzero(labels == k)[0] for k in range(len(CLASSES))]
+    while True:
+        yield np.concatenate([rng.choice(ix, per_class, replace=len(ix) < per_class) for ix in by_class if len(ix)])
+
+
+def train_cwae(args, ds):
+    run = Run("cwae", args.runs)
+    train = ~ds["valid"]
+    lm_all, mean, std = log_mel_stats(ds["audio"])
+    x_all = ((lm_all - mean[None, :, None]) / std[None, :, None]).unsqueeze(1)
+    labels = ds["label"]
+    n_classes = len(CLASSES)
+    onehot = torch.eye(n_classes)
+    model = CWAE(n_classes, args.dz)
+    opt = torch.optim.Adam(model.parameters(), lr=args.lr)
+    sched = torch.optim.lr_scheduler.ReduceLROnPlateau(opt, factor=0.5, patience=args.patience)
+    state = run.load()
+    step, best = 0, math.inf
+    if state:
+        model.load_state_dict(state["model"])
+        opt.load_state_dict(state["opt"])
+        sched.load_state_dict(state["sched"])
+        step, best = state["step"], state["best"]
+    rng = np.random.default_rng(step)
+    train_idx = np.nonzero(train)[0]
+    valid_idx = np.nonzero(~train)[0]
+    batches = balanced_batches(labels[train_idx], args.per_class, rng)
+    deadline = time.time() + args.minutes * 60
+    bar = tqdm(total=args.steps, initial=step, desc="cwae")
+    running = []
+    while step < args.steps and time.time() < deadline:
+        model.train()
+        b = train_idx[next(batches)]
+        x, y = x_all[b], torch.from_numpy(labels[b])
+        rec, z = model(x, onehot[y])
+        mse = torch.mean((rec - x) ** 2)
+        mmd = per_class_mmd(z, y, n_classes)
+        loss = mse + args.beta * mmd
+        opt.zero_grad()
+        loss.backward()
+        opt.step()
+        step += 1
+        running.append((mse.item(), mmd.item()))
+        bar.update(1)
+        if step % args.eval_every == 0 or step == args.steps:
+            val = evaluate_cwae(model, x_all[valid_idx], onehot[labels[valid_idx]])
+            sched.step(val)
+            m = np.mean(running, axis=0)
+            running = []
+            best = min(best, val)
+            msg = json.dumps(dict(step=step, mse=round(m[0], 4), mmd=round(m[1], 4), val_mse=round(val, 4),
+                                  lr=opt.param_groups[0]["lr"], time=time.strftime("%H:%M:%S")))
+            run.write(msg)
+            bar.set_postfix_str(msg[:80])
+            run.save(model=model.state_dict(), opt=opt.state_dict(), sched=sched.state_dict(), step=step,
+                     best=best, mean=mean, std=std, dz=args.dz)
+    run.save(model=model.state_dict(), opt=opt.state_dict(), sched=sched.state_dict(), step=step, best=best,
+             mean=mean, std=std, dz=args.dz)
+    bar.close()
+
+
+@torch.no_grad()
+def evaluate_cwae(model, x, c):
+    model.eval()
+    errs = [torch.mean((model(x[i:i + 128], c[i:i + 128])[0] - x[i:i + 128]) ** 2).item() * len(x[i:i + 128])
+            for i in range(0, len(x), 128)]
+    return float(np.sum(errs) / max(1, len(x)))
+
+
+def train_mcnn(args, ds):
+    run = Run("mcnn", args.runs)
+    feats = Features()
+    audio = torch.from_numpy(ds["audio"])
+    with torch.no_grad():
+        mel_all = torch.cat([feats.mel(audio[i:i + 256]) for i in range(0, len(audio), 256)])
+        lm = torch.log(mel_all[~torch.from_numpy(ds["valid"])] + 1e-5)
+    model = MCNN(log_mean=lm.mean().item(), log_std=lm.std().item())
+    loss_fn = MCNNLoss()
+    opt = torch.optim.Adam(model.parameters(), lr=args.lr)
+    sched = torch.optim.lr_scheduler.ReduceLROnPlateau(opt, factor=0.5, patience=args.patience)
+    state = run.load()
+    step, best = 0, math.inf
+    if state:
+        model.load_state_dict(state["model"])
+        opt.load_state_dict(state["opt"])
+        sched.load_state_dict(state["sched"])
+        step, best = state["step"], state["best"]
+    rng = np.random.default_rng(step + 1)
+    train_idx = np.nonzero(~ds["valid"])[0]
+    valid_idx = np.nonzero(ds["valid"])[0]
+    crop = args.crop_frames
+    deadline = time.time() + args.minutes * 60
+    bar = tqdm(total=args.steps, initial=step, desc="mcnn")
+    running = []
+
+    def batch(idx):
+        # Crops start where the sound is, mostly near the onset, where the detail is.
+        t0 = rng.integers(0, FRAMES - crop + 1, size=len(idx)) * (rng.random(len(idx)) < 0.5)
+        mel = torch.stack([mel_all[i, :, t:t + crop] for i, t in zip(idx, t0)])
+        wav = torch.stack([audio[i, t * HOP:(t + crop) * HOP] for i, t in zip(idx, t0)])
+        return mel, wav
+
+    while step < args.steps and time.time() < deadline:
+        model.train()
+        mel, wav = batch(rng.choice(train_idx, args.batch))
+        pred, mask = model(mel)
+        loss = loss_fn(pred, mask, wav, mask_target(wav))
+        opt.zero_grad()
+        loss.backward()
+        torch.nn.utils.clip_grad_norm_(model.parameters(), 5.0)
+        opt.step()
+        step += 1
+        running.append(loss.item())
+        bar.update(1)
+        if step % args.eval_every == 0 or step == args.steps:
+            model.eval()
+            with torch.no_grad():
+                vrng = np.random.default_rng(0)
+                vidx = vrng.choice(valid_idx, min(64, len(valid_idx)), replace=False)
+                mel, wav = mel_all[vidx], audio[vidx]
+                pred, mask = model(mel)
+                val = loss_fn(pred, mask, wav, mask_target(wav)).item()
+            sched.step(val)
+            best = min(best, val)
+            msg = json.dumps(dict(step=step, loss=round(float(np.mean(running)), 4), val=round(val, 4),
+                                  lr=opt.param_groups[0]["lr"], time=time.strftime("%H:%M:%S")))
+            running = []
+            run.write(msg)
+            bar.set_postfix_str(msg[:80])
+            run.save(model=model.state_dict(), opt=opt.state_dict(), sched=sched.state_dict(), step=step,
+                     best=best, log_mean=model.log_mean.item(), log_std=model.log_std.item())
+    run.save(model=model.state_dict(), opt=opt.state_dict(), sched=sched.state_dict(), step=step, best=best,
+             log_mean=model.log_mean.item(), log_std=model.log_std.item())
+    bar.close()
+
+
+def main(argv=None):
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("model", choices=["cwae", "mcnn"])
+    ap.add_argument("--data", default=str(data_mod.DATA / "cache" / "dataset.npz"))
+    ap.add_argument("--runs", default=str(RUNS))
+    ap.add_argument("--minutes", type=float, default=100)
+    ap.add_argument("--steps", type=int, default=None)
+    ap.add_argument("--threads", type=int, default=1)
+    ap.add_argument("--lr", type=float, default=None)
+    ap.add_argument("--patience", type=int, default=10)
+    ap.add_argument("--eval-every", type=int, default=None)
+    ap.add_argument("--dz", type=int, default=64)
+    ap.add_argument("--beta", type=float, default=10.0)
+    ap.add_argument("--per-class", type=int, default=8)
+    ap.add_argument("--batch", type=int, default=16)
+    ap.add_argument("--crop-frames", type=int, default=24)
+    a = ap.parse_args(argv)
+    torch.set_num_threads(a.threads)
+    torch.manual_seed(0)
+    ds = data_mod.load(a.data)
+    if a.model == "cwae":
+        a.lr = a.lr or 1e-3
+        a.steps = a.steps or 20000
+        a.eval_every = a.eval_every or 200
+        train_cwae(a, ds)
+    else:
+        a.lr = a.lr or 1e-3
+        a.steps = a.steps or 30000
+        a.eval_every = a.eval_every or 250
+        train_mcnn(a, ds)
+
+
+if __name__ == "__main__":
+    main()
