@@ -1,0 +1,276 @@
+"""Evaluate a bundle on the validation split (unseen kit families); write metrics.json and a report.
+
+    python -m models.train.evaluate                 # models/ndm-v1 → metrics.json + report/
+"""
+import argparse
+import html
+import json
+import time
+from pathlib import Path
+
+import numpy as np
+import torch
+import torch.nn.functional as Fn
+from tqdm import tqdm
+
+from . import features as F
+from .labels import CLASSES
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+class Bundle:
+    """The exported graphs run with ONNX Runtime: what users hear, not the PyTorch twins."""
+
+    def __init__(self, path, threads=1):
+        import onnxruntime as ort
+
+        self.path = Path(path)
+        self.cfg = json.loads((self.path / "bundle.json").read_text())
+        opts = ort.SessionOptions()
+        opts.intra_op_num_threads = threads
+        self.enc = ort.InferenceSession(str(self.path / "encoder.onnx"), opts)
+        self.dec = ort.InferenceSession(str(self.path / "decoder.onnx"), opts)
+        self.mcnn = ort.InferenceSession(str(self.path / "mcnn.onnx"), opts)
+        self.mean = torch.tensor(self.cfg["norm"]["mean"])
+        self.std = torch.tensor(self.cfg["norm"]["std"])
+        self.eye = np.eye(len(self.cfg["classes"]), dtype=np.float32)
+
+    def encode(self, audio, labels):
+        lm = F.Features().log_mel(torch.from_numpy(audio))
+        s = F.standardise(lm, self.mean, self.std).unsqueeze(1).numpy()
+        return self.enc.run(None, {"logmel": s, "class": self.eye[labels]})[0]
+
+    def decode(self, z, labels):
+        s = self.dec.run(None, {"z": z.astype(np.float32), "class": self.eye[labels]})[0]
+        return F.destandardise_to_mel(torch.from_numpy(s[:, 0]), self.mean, self.std).numpy()
+
+    def vocode(self, mel):
+        wave, mask = self.mcnn.run(None, {"mel": mel.astype(np.float32)})
+        return wave * (mask > self.cfg["mask_threshold"])
+
+
+def griffin_lim(mel, iters, seed=0):
+    """Baseline: non-negative least-squares-ish Mel inversion (pinv, clamped) + Griffin-Lim with
+    the same framing as the features (torch's centred STFT == BUNDLE.md's framing)."""
+    fb = torch.from_numpy(F.mel_filterbank())
+    mag = torch.clamp(torch.linalg.pinv(fb) @ torch.as_tensor(mel), min=0.0)
+    mag = torch.cat([mag, mag[..., -1:]], dim=-1)  # torch's centred STFT has one more frame
+    win = torch.from_numpy(F.periodic_hann())
+    g = torch.Generator().manual_seed(seed)
+    angles = torch.exp(2j * np.pi * torch.rand(mag.shape, generator=g))
+    length = (mag.shape[-1] - 1) * F.HOP
+    for _ in range(iters):
+        x = torch.istft(mag * angles, F.N_FFT, F.HOP, F.WIN, window=win, length=length)
+        spec = torch.stft(x, F.N_FFT, F.HOP, F.WIN, window=win, return_complex=True)
+        angles = torch.exp(1j * torch.angle(spec))
+    return torch.istft(mag * angles, F.N_FFT, F.HOP, F.WIN, window=win, length=length).numpy()
+
+
+def _stft(x, n_fft):
+    return torch.stft(torch.as_tensor(x), n_fft, n_fft // 4, window=torch.hann_window(n_fft),
+                      return_complex=True).abs()
+
+
+def sc(pred, target, n_fft=2048):
+    p, t = _stft(pred, n_fft), _stft(target, n_fft)
+    return (torch.linalg.norm((t - p).flatten(1), dim=1) / torch.linalg.norm(t.flatten(1), dim=1).clamp_min(1e-7)).numpy()
+
+
+def lsd(pred, target, n_fft):
+    """Log-spectral distance (dB), mean over frames with energy in the target."""
+    p, t = _stft(pred, n_fft) ** 2, _stft(target, n_fft) ** 2
+    d = (10 * torch.log10(p + 1e-8) - 10 * torch.log10(t + 1e-8)) ** 2
+    return torch.sqrt(d.mean(dim=1)).mean(dim=1).numpy()
+
+
+def spectral_scores(pred, target):
+    return {"sc": float(np.mean(sc(pred, target))), "lsd_512": float(np.mean(lsd(pred, target, 512))),
+            "lsd_2048": float(np.mean(lsd(pred, target, 2048)))}
+
+
+class DrumClassifier(torch.nn.Module):
+    """Independent small log-Mel CNN, trained on the real training audio only."""
+
+    def __init__(self, n_classes):
+        super().__init__()
+        self.net = torch.nn.Sequential(
+            torch.nn.Conv2d(1, 16, 3, padding=1), torch.nn.BatchNorm2d(16), torch.nn.ReLU(), torch.nn.MaxPool2d(2),
+            torch.nn.Conv2d(16, 32, 3, padding=1), torch.nn.BatchNorm2d(32), torch.nn.ReLU(), torch.nn.MaxPool2d(2),
+            torch.nn.Conv2d(32, 64, 3, padding=1), torch.nn.BatchNorm2d(64), torch.nn.ReLU(),
+            torch.nn.AdaptiveAvgPool2d(1), torch.nn.Flatten(), torch.nn.Dropout(0.3), torch.nn.Linear(64, n_classes))
+
+    def forward(self, logmel):
+        return self.net(logmel)
+
+
+def classifier_input(audio):
+    lm = F.Features().log_mel(torch.as_tensor(audio, dtype=torch.float32))
+    return ((lm - lm.mean(dim=(1, 2), keepdim=True)) / 4.0).unsqueeze(1)
+
+
+def train_classifier(audio, labels, epochs=25, seed=0):
+    torch.manual_seed(seed)
+    x = torch.cat([classifier_input(audio[i:i + 256]) for i in range(0, len(audio), 256)])
+    y = torch.from_numpy(labels)
+    model = DrumClassifier(len(CLASSES))
+    opt = torch.optim.Adam(model.parameters(), lr=2e-3, weight_decay=1e-4)
+    counts = np.bincount(labels, minlength=len(CLASSES)).astype(np.float32)
+    weight = torch.from_numpy(counts.sum() / np.maximum(counts, 1) / len(CLASSES))
+    for _ in tqdm(range(epochs), desc="classifier"):
+        model.train()
+        for b in torch.randperm(len(x)).split(64):
+            xb = torch.roll(x[b], shifts=int(np.random.randint(-2, 3)), dims=2)  # small pitch jitter
+            loss = Fn.cross_entropy(model(xb), y[b], weight=weight)
+            opt.zero_grad()
+            loss.backward()
+            opt.step()
+    return model.eval()
+
+
+@torch.no_grad()
+def classify(model, audio):
+    return torch.cat([model(classifier_input(audio[i:i + 256])).argmax(1) for i in range(0, len(audio), 256)]).numpy()
+
+
+def per_class_accuracy(pred, labels):
+    return {CLASSES[k]: float(np.mean(pred[labels == k] == k)) for k in range(len(CLASSES)) if np.any(labels == k)}
+
+
+def confusion(pred, labels):
+    m = np.zeros((len(CLASSES), len(CLASSES)), dtype=int)
+    for p, t in zip(pred, labels):
+        m[t, p] += 1
+    return m.tolist()
+
+
+def per_second(fn, seconds):
+    t0 = time.perf_counter()
+    fn()
+    return (time.perf_counter() - t0) / seconds
+
+
+def spectrogram_png(audio, path):
+    import matplotlib
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    lm = F.Features().log_mel(torch.as_tensor(audio[None], dtype=torch.float32))[0].numpy()
+    fig, ax = plt.subplots(figsize=(3, 2), dpi=80)
+    ax.imshow(lm, origin="lower", aspect="auto", cmap="magma", vmin=-8, vmax=lm.max())
+    ax.set_axis_off()
+    fig.tight_layout(pad=0)
+    fig.savefig(path)
+    plt.close(fig)
+
+
+def write_report(out, rows, prior_rows, metrics):
+    import soundfile as sf
+
+    out.mkdir(parents=True, exist_ok=True)
+    parts = ["<!doctype html><meta charset=utf-8><title>ndm-v1 report</title>",
+             "<style>body{font-family:sans-serif}td{padding:4px;text-align:center}</style>",
+             "<h1>ndm-v1: validation sounds (unseen kits) and prior samples</h1>",
+             f"<pre>{html.escape(json.dumps(metrics['summary'], indent=1))}</pre>",
+             "<h2>Input → CWAE output (MCNN) → MCNN on the input's Mel</h2><table>"]
+
+    def cell(name, audio):
+        sf.write(out / f"{name}.wav", audio, F.SAMPLE_RATE)
+        spectrogram_png(audio, out / f"{name}.png")
+        return f"<td><img src='{name}.png'><br><audio controls src='{name}.wav'></audio></td>"
+
+    for cls, idx, sounds in rows:
+        parts.append(f"<tr><th>{cls}</th>" + "".join(cell(f"{cls}_{idx}_{k}", a) for k, a in sounds.items()) + "</tr>")
+    parts.append("</table><h2>Prior samples per class</h2><table>")
+    for cls, sounds in prior_rows:
+        parts.append(f"<tr><th>{cls}</th>" + "".join(cell(f"prior_{cls}_{i}", a) for i, a in enumerate(sounds)) + "</tr>")
+    parts.append("</table>")
+    (out / "index.html").write_text("\n".join(parts))
+
+
+def main(argv=None):
+    ap = argparse.ArgumentParser(description=__doc__)
+    ap.add_argument("--bundle", default=str(ROOT / "models" / "ndm-v1"))
+    ap.add_argument("--data", default=None)
+    ap.add_argument("--prior-per-class", type=int, default=100)
+    ap.add_argument("--classifier-epochs", type=int, default=25)
+    ap.add_argument("--max-valid", type=int, default=None)
+    a = ap.parse_args(argv)
+    torch.set_num_threads(1)
+    from .data import DATA, load
+
+    ds = load(a.data or DATA / "cache" / "dataset.npz")
+    b = Bundle(a.bundle)
+    valid = np.nonzero(ds["valid"])[0][: a.max_valid]
+    audio, labels = ds["audio"][valid], ds["label"][valid]
+    feats = F.Features()
+
+    # CWAE reconstruction (log-Mel domain) and the full chain.
+    z = np.concatenate([b.encode(audio[i:i + 64], labels[i:i + 64]) for i in range(0, len(audio), 64)])
+    mel_rec = np.concatenate([b.decode(z[i:i + 64], labels[i:i + 64]) for i in range(0, len(z), 64)])
+    mel_true = feats.mel(torch.from_numpy(audio)).numpy()
+    lm_true, lm_rec = np.log(mel_true + F.LOG_EPS), np.log(mel_rec + F.LOG_EPS)
+    cwae = {"logmel_l1": float(np.mean(np.abs(lm_rec - lm_true))),
+            "mel_sc": float(np.mean(np.linalg.norm((mel_true - mel_rec).reshape(len(audio), -1), axis=1)
+                                    / np.linalg.norm(mel_true.reshape(len(audio), -1), axis=1)))}
+
+    # Vocoders on ground-truth Mel.
+    sec = len(audio) * F.LENGTH / F.SAMPLE_RATE
+    wav_mcnn = np.concatenate([b.vocode(mel_true[i:i + 16]) for i in range(0, len(audio), 16)])
+    t_mcnn = per_second(lambda: [b.vocode(mel_true[i:i + 1]) for i in range(min(20, len(audio)))],
+                        min(20, len(audio)) * F.LENGTH / F.SAMPLE_RATE)
+    vocoders = {"mcnn": dict(spectral_scores(wav_mcnn, audio), seconds_per_audio_second=t_mcnn)}
+    for iters in (32, 100):
+        n = min(40, len(audio))
+        t0 = time.perf_counter()
+        gl = np.stack([griffin_lim(mel_true[i], iters) for i in range(n)])
+        vocoders[f"griffin_lim_{iters}"] = dict(spectral_scores(gl, audio[:n]),
+                                                seconds_per_audio_second=(time.perf_counter() - t0) / (n * F.LENGTH / F.SAMPLE_RATE),
+                                                n=n)
+    chain_wav = np.concatenate([b.vocode(mel_rec[i:i + 16]) for i in range(0, len(audio), 16)])
+    chain = spectral_scores(chain_wav, audio)
+
+    # Class conditioning, measured by an independent classifier.
+    tr = ~ds["valid"]
+    clf = train_classifier(ds["audio"][tr], ds["label"][tr], a.classifier_epochs)
+    pred_real = classify(clf, audio)
+    real_acc = per_class_accuracy(pred_real, labels)
+    rng = np.random.default_rng(0)
+    gen, gen_labels, prior_rows = [], [], []
+    for k, cls in enumerate(CLASSES):
+        zk = rng.standard_normal((a.prior_per_class, b.cfg["latent_dim"])).astype(np.float32)
+        lk = np.full(a.prior_per_class, k)
+        wk = np.concatenate([b.vocode(b.decode(zk[i:i + 25], lk[i:i + 25])) for i in range(0, len(zk), 25)])
+        gen.append(wk)
+        gen_labels.append(lk)
+        prior_rows.append((cls, list(wk[:4])))
+    gen, gen_labels = np.concatenate(gen), np.concatenate(gen_labels)
+    pred_gen = classify(clf, gen)
+    gen_acc = per_class_accuracy(pred_gen, gen_labels)
+    summary = {
+        "validation_sounds": int(len(audio)),
+        "cwae_logmel_l1": cwae["logmel_l1"], "cwae_mel_sc": cwae["mel_sc"],
+        "mcnn_sc": vocoders["mcnn"]["sc"], "griffin_lim_32_sc": vocoders["griffin_lim_32"]["sc"],
+        "griffin_lim_100_sc": vocoders["griffin_lim_100"]["sc"], "chain_sc": chain["sc"],
+        "classifier_real_valid_mean_per_class": float(np.mean(list(real_acc.values()))),
+        "classifier_prior_samples_mean_per_class": float(np.mean(list(gen_acc.values()))),
+    }
+    metrics = {
+        "summary": summary, "cwae": cwae, "vocoders_on_true_mel": vocoders, "full_chain": chain,
+        "classifier": {"real_valid_per_class": real_acc, "real_valid_overall": float(np.mean(pred_real == labels)),
+                       "prior_samples_per_class": gen_acc, "prior_confusion": confusion(pred_gen, gen_labels),
+                       "real_confusion": confusion(pred_real, labels), "classes": CLASSES},
+    }
+    bundle_dir = Path(a.bundle)
+    (bundle_dir / "metrics.json").write_text(json.dumps(metrics, indent=1) + "\n")
+
+    rows = []
+    for k, cls in enumerate(CLASSES):
+        for i in np.nonzero(labels == k)[0][:2]:
+            rows.append((cls, int(i), {"input": audio[i], "cwae": chain_wav[i], "mcnn": wav_mcnn[i]}))
+    write_report(bundle_dir / "report", rows, prior_rows, metrics)
+    print(json.dumps(summary, indent=1))
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,671 @@
+//! The model bundle: `bundle.json` schema, loading and validation (models/BUNDLE.md, format 1).
+
+use std::fs;
+use std::io::Read;
+use std::path::{Component, Path, PathBuf};
+
+use serde::{Deserialize, Serialize};
+use sha2::{Digest, Sha256};
+
+use crate::error::NdmError;
+use crate::synth::{LatentInfo, ModelInfo};
+
+/// The only `format` string accepted.
+pub const BUNDLE_FORMAT: &str = "ndm-bundle";
+/// The only `format_version` accepted.
+pub const BUNDLE_FORMAT_VERSION: u32 = 1;
+/// Name of the description file inside a bundle folder.
+pub const BUNDLE_JSON: &str = "bundle.json";
+
+/// `bundle.json`, exactly as in models/BUNDLE.md.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct BundleSpec {
+    pub format: String,
+    pub format_version: u32,
+    pub name: String,
+    pub sample_rate: u32,
+    pub frames: usize,
+    pub length_samples: usize,
+    pub stft: StftSpec,
+    pub mel: MelSpec,
+    pub log_eps: f64,
+    pub norm: NormSpec,
+    pub classes: Vec<String>,
+    pub latent_dim: usize,
+    pub mask_threshold: f32,
+    pub models: ModelsSpec,
+    pub latent: LatentSpec,
+    /// Provenance, free-form, not read by Rust.
+    #[serde(default)]
+    pub training: serde_json::Value,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct StftSpec {
+    pub n_fft: usize,
+    pub win: usize,
+    pub hop: usize,
+    pub window: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct MelSpec {
+    pub n_mels: usize,
+    pub fmin: f64,
+    pub fmax: f64,
+    pub scale: String,
+    pub norm: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct NormSpec {
+    pub kind: String,
+    pub mean: Vec<f32>,
+    pub std: Vec<f32>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ModelsSpec {
+    pub encoder: ModelFileSpec,
+    pub decoder: ModelFileSpec,
+    pub mcnn: ModelFileSpec,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ModelFileSpec {
+    pub file: String,
+    pub sha256: String,
+    pub bytes: u64,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct LatentSpec {
+    pub class_means: Vec<Vec<f32>>,
+    pub class_stds: Vec<Vec<f32>>,
+    pub pca: PcaSpec,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct PcaSpec {
+    pub mean: Vec<f32>,
+    pub components: Vec<Vec<f32>>,
+    pub stds: Vec<f32>,
+}
+
+/// The three ONNX models of a bundle.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum ModelKind {
+    Encoder,
+    Decoder,
+    Mcnn,
+}
+
+impl ModelKind {
+    pub const ALL: [ModelKind; 3] = [ModelKind::Encoder, ModelKind::Decoder, ModelKind::Mcnn];
+
+    pub fn name(self) -> &'static str {
+        match self {
+            ModelKind::Encoder => "encoder",
+            ModelKind::Decoder => "decoder",
+            ModelKind::Mcnn => "mcnn",
+        }
+    }
+}
+
+/// A validated bundle on disk.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Bundle {
+    /// The bundle folder.
+    pub dir: PathBuf,
+    pub spec: BundleSpec,
+}
+
+impl Bundle {
+    /// Reads `dir/bundle.json`, validates it against models/BUNDLE.md and checks each model
+    /// file's size and SHA-256. The ONNX graphs' shapes are checked by `Engine::load`.
+    pub fn load(dir: impl AsRef<Path>) -> Result<Bundle, NdmError> {
+        let dir = dir.as_ref().to_path_buf();
+        let json_path = dir.join(BUNDLE_JSON);
+        let text = fs::read_to_string(&json_path).map_err(|source| NdmError::BundleIo {
+            path: json_path.clone(),
+            source,
+        })?;
+        let spec: BundleSpec =
+            serde_json::from_str(&text).map_err(|source| NdmError::BundleJson {
+                path: json_path.clone(),
+                source,
+            })?;
+        validate_spec(&spec, &json_path)?;
+        let bundle = Bundle { dir, spec };
+        for kind in ModelKind::ALL {
+            bundle.verify_model_file(kind)?;
+        }
+        Ok(bundle)
+    }
+
+    pub fn model_spec(&self, kind: ModelKind) -> &ModelFileSpec {
+        match kind {
+            ModelKind::Encoder => &self.spec.models.encoder,
+            ModelKind::Decoder => &self.spec.models.decoder,
+            ModelKind::Mcnn => &self.spec.models.mcnn,
+        }
+    }
+
+    pub fn model_path(&self, kind: ModelKind) -> PathBuf {
+        self.dir.join(&self.model_spec(kind).file)
+    }
+
+    /// Reads a model file and checks its size and SHA-256 against bundle.json.
+    pub fn read_model(&self, kind: ModelKind) -> Result<Vec<u8>, NdmError> {
+        let path = self.model_path(kind);
+        let bytes = fs::read(&path).map_err(|source| NdmError::BundleIo {
+            path: path.clone(),
+            source,
+        })?;
+        check_model(
+            &path,
+            self.model_spec(kind),
+            bytes.len() as u64,
+            &Sha256::digest(&bytes),
+        )?;
+        Ok(bytes)
+    }
+
+    /// Streams a model file through SHA-256 and checks size and hash.
+    fn verify_model_file(&self, kind: ModelKind) -> Result<(), NdmError> {
+        let path = self.model_path(kind);
+        let io_err = |source| NdmError::BundleIo {
+            path: path.clone(),
+            source,
+        };
+        let mut file = fs::File::open(&path).map_err(io_err)?;
+        let mut hasher = Sha256::new();
+        let mut buf = vec![0u8; 1 << 16];
+        let mut total = 0u64;
+        loop {
+            let n = file.read(&mut buf).map_err(io_err)?;
+            if n == 0 {
+                break;
+            }
+            total += n as u64;
+            hasher.update(&buf[..n]);
+        }
+        check_model(&path, self.model_spec(kind), total, &hasher.finalize())
+    }
+
+    pub fn n_classes(&self) -> usize {
+        self.spec.classes.len()
+    }
+
+    pub fn latent_info(&self) -> LatentInfo {
+        let l = &self.spec.latent;
+        LatentInfo {
+            dim: self.spec.latent_dim,
+            class_means: l.class_means.clone(),
+            class_stds: l.class_stds.clone(),
+            pca_components: l.pca.components.clone(),
+            pca_stds: l.pca.stds.clone(),
+        }
+    }
+
+    pub fn model_info(&self) -> ModelInfo {
+        ModelInfo {
+            name: self.spec.name.clone(),
+            path: self.dir.display().to_string(),
+            sample_rate: self.spec.sample_rate,
+            classes: self.spec.classes.clone(),
+            latent: self.latent_info(),
+        }
+    }
+}
+
+fn check_model(
+    path: &Path,
+    spec: &ModelFileSpec,
+    size: u64,
+    digest: &[u8],
+) -> Result<(), NdmError> {
+    if size != spec.bytes {
+        return Err(NdmError::ModelMismatch {
+            path: path.to_path_buf(),
+            what: "size in bytes",
+            expected: spec.bytes.to_string(),
+            actual: size.to_string(),
+        });
+    }
+    let actual = hex::encode(digest);
+    if !actual.eq_ignore_ascii_case(spec.sha256.trim()) {
+        return Err(NdmError::ModelMismatch {
+            path: path.to_path_buf(),
+            what: "SHA-256",
+            expected: spec.sha256.clone(),
+            actual,
+        });
+    }
+    Ok(())
+}
+
+/// Checks everything in models/BUNDLE.md's "Validation in Rust" that needs no file but bundle.json.
+/// `path` is only used in error messages.
+pub fn validate_spec(s: &BundleSpec, path: &Path) -> Result<(), NdmError> {
+    let bad = |field: &str, reason: String| Err(NdmError::invalid(path, field, reason));
+
+    if s.format != BUNDLE_FORMAT {
+        return bad(
+            "format",
+            format!("is {:?}, expected {:?}", s.format, BUNDLE_FORMAT),
+        );
+    }
+    if s.format_version != BUNDLE_FORMAT_VERSION {
+        return bad(
+            "format_version",
+            format!(
+                "is {}, this build of ndm reads only version {}",
+                s.format_version, BUNDLE_FORMAT_VERSION
+            ),
+        );
+    }
+    if s.sample_rate == 0 {
+        return bad("sample_rate", "must be positive".into());
+    }
+    let st = &s.stft;
+    if st.hop == 0 || st.win == 0 || st.n_fft == 0 {
+        return bad(
+            "stft",
+            format!(
+                "n_fft, win and hop must be positive (got {}, {}, {})",
+                st.n_fft, st.win, st.hop
+            ),
+        );
+    }
+    if st.win > st.n_fft {
+        return bad("stft.win", format!("{} exceeds n_fft {}", st.win, st.n_fft));
+    }
+    if !st.n_fft.is_multiple_of(2) {
+        return bad("stft.n_fft", format!("{} must be even", st.n_fft));
+    }
+    if st.window != "hann_periodic" {
+        return bad(
+            "stft.window",
+            format!("is {:?}, only \"hann_periodic\" is supported", st.window),
+        );
+    }
+    if s.frames == 0 {
+        return bad("frames", "must be positive".into());
+    }
+    if s.length_samples != s.frames * st.hop {
+        return bad(
+            "length_samples",
+            format!(
+                "is {}, expected frames·hop = {}·{} = {}",
+                s.length_samples,
+                s.frames,
+                st.hop,
+                s.frames * st.hop
+            ),
+        );
+    }
+    let m = &s.mel;
+    if m.n_mels == 0 {
+        return bad("mel.n_mels", "must be positive".into());
+    }
+    if m.scale != "htk" {
+        return bad(
+            "mel.scale",
+            format!("is {:?}, only \"htk\" is supported", m.scale),
+        );
+    }
+    if m.norm != "none" {
+        return bad(
+            "mel.norm",
+            format!("is {:?}, only \"none\" is supported", m.norm),
+        );
+    }
+    if !(m.fmin.is_finite() && m.fmax.is_finite() && m.fmin >= 0.0 && m.fmin < m.fmax) {
+        return bad(
+            "mel.fmin/fmax",
+            format!("need 0 ≤ fmin < fmax, got {} and {}", m.fmin, m.fmax),
+        );
+    }
+    if m.fmax > s.sample_rate as f64 / 2.0 + 1e-6 {
+        return bad(
+            "mel.fmax",
+            format!(
+                "{} is above Nyquist ({} Hz)",
+                m.fmax,
+                s.sample_rate as f64 / 2.0
+            ),
+        );
+    }
+    if !(s.log_eps.is_finite() && s.log_eps > 0.0) {
+        return bad(
+            "log_eps",
+            format!("must be a positive finite number, got {}", s.log_eps),
+        );
+    }
+    if s.norm.kind != "per_mel_bin" {
+        return bad(
+            "norm.kind",
+            format!("is {:?}, only \"per_mel_bin\" is supported", s.norm.kind),
+        );
+    }
+    check_vec(path, "norm.mean", &s.norm.mean, m.n_mels)?;
+    check_vec(path, "norm.std", &s.norm.std, m.n_mels)?;
+    if let Some(i) = s.norm.std.iter().position(|&v| v <= 0.0) {
+        return bad(
+            "norm.std",
+            format!("entry {i} is {}, every std must be > 0", s.norm.std[i]),
+        );
+    }
+    if s.classes.is_empty() {
+        return bad("classes", "is empty, at least one class is needed".into());
+    }
+    for (i, c) in s.classes.iter().enumerate() {
+        if c.trim().is_empty() {
+            return bad("classes", format!("entry {i} is an empty name"));
+        }
+        if s.classes[..i].contains(c) {
+            return bad("classes", format!("name {c:?} appears more than once"));
+        }
+    }
+    let nc = s.classes.len();
+    if s.latent_dim == 0 {
+        return bad("latent_dim", "must be positive".into());
+    }
+    if !(s.mask_threshold.is_finite() && s.mask_threshold > 0.0 && s.mask_threshold < 1.0) {
+        return bad(
+            "mask_threshold",
+            format!("must lie in (0, 1), got {}", s.mask_threshold),
+        );
+    }
+    for (name, f) in [
+        ("models.encoder", &s.models.encoder),
+        ("models.decoder", &s.models.decoder),
+        ("models.mcnn", &s.models.mcnn),
+    ] {
+        let p = Path::new(&f.file);
+        let plain = !f.file.is_empty() && p.components().all(|c| matches!(c, Component::Normal(_)));
+        if !plain {
+            return bad(
+                &format!("{name}.file"),
+                format!(
+                    "{:?} must be a relative path inside the bundle folder",
+                    f.file
+                ),
+            );
+        }
+        let h = f.sha256.trim();
+        if h.len() != 64 || !h.chars().all(|c| c.is_ascii_hexdigit()) {
+            return bad(
+                &format!("{name}.sha256"),
+                format!("{:?} is not 64 hex digits", f.sha256),
+            );
+        }
+        if f.bytes == 0 {
+            return bad(&format!("{name}.bytes"), "must be positive".into());
+        }
+    }
+    let l = &s.latent;
+    check_matrix(path, "latent.class_means", &l.class_means, nc, s.latent_dim)?;
+    check_matrix(path, "latent.class_stds", &l.class_stds, nc, s.latent_dim)?;
+    for (c, row) in l.class_stds.iter().enumerate() {
+        if let Some(i) = row.iter().position(|&v| v < 0.0) {
+            return bad(
+                "latent.class_stds",
+                format!("class {c}, dim {i} is negative ({})", row[i]),
+            );
+        }
+    }
+    check_vec(path, "latent.pca.mean", &l.pca.mean, s.latent_dim)?;
+    check_matrix(
+        path,
+        "latent.pca.components",
+        &l.pca.components,
+        3,
+        s.latent_dim,
+    )?;
+    check_vec(path, "latent.pca.stds", &l.pca.stds, 3)?;
+    if let Some(i) = l.pca.stds.iter().position(|&v| v < 0.0) {
+        return bad(
+            "latent.pca.stds",
+            format!("entry {i} is negative ({})", l.pca.stds[i]),
+        );
+    }
+    Ok(())
+}
+
+fn check_vec(path: &Path, field: &str, v: &[f32], len: usize) -> Result<(), NdmError> {
+    if v.len() != len {
+        return Err(NdmError::invalid(
+            path,
+            field,
+            format!("has {} entries, expected {len}", v.len()),
+        ));
+    }
+    if let Some(i) = v.iter().position(|x| !x.is_finite()) {
+        return Err(NdmError::invalid(
+            path,
+            field,
+            format!("entry {i} is not a finite number"),
+        ));
+    }
+    Ok(())
+}
+
+fn check_matrix(
+    path: &Path,
+    field: &str,
+    rows: &[Vec<f32>],
+    n_rows: usize,
+    n_cols: usize,
+) -> Result<(), NdmError> {
+    if rows.len() != n_rows {
+        return Err(NdmError::invalid(
+            path,
+            field,
+            format!("has {} rows, expected {n_rows}", rows.len()),
+        ));
+    }
+    for (r, row) in rows.iter().enumerate() {
+        check_vec(path, &format!("{field}[{r}]"), row, n_cols)?;
+    }
+    Ok(())
+}
+
+/// Where to look for the bundle when none is named: `$NDM_BUNDLE` if set; else
+/// `<crate root>/models/ndm-v1` if it holds a bundle.json; else `models/ndm-v1` next to the
+/// executable if it holds one; else the crate-root path (so that the error names it).
+pub fn default_bundle_dir() -> PathBuf {
+    if let Some(p) = std::env::var_os("NDM_BUNDLE") {
+        if !p.is_empty() {
+            return PathBuf::from(p);
+        }
+    }
+    let crate_dir = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("models")
+        .join("ndm-v1");
+    if crate_dir.join(BUNDLE_JSON).is_file() {
+        return crate_dir;
+    }
+    if let Some(exe_dir) = std::env::current_exe()
+        .ok()
+        .and_then(|p| p.parent().map(Path::to_path_buf))
+    {
+        let candidate = exe_dir.join("models").join("ndm-v1");
+        if candidate.join(BUNDLE_JSON).is_file() {
+            return candidate;
+        }
+    }
+    crate_dir
+}
+
+#[cfg(test)]
+pub(crate) mod tests {
+    use super::*;
+
+    /// A small valid spec (files not checked).
+    pub(crate) fn tiny_spec() -> BundleSpec {
+        let n_mels = 8;
+        let dim = 4;
+        let model = |f: &str| ModelFileSpec {
+            file: f.into(),
+            sha256: "0".repeat(64),
+            bytes: 1,
+        };
+        BundleSpec {
+            format: BUNDLE_FORMAT.into(),
+            format_version: 1,
+            name: "tiny".into(),
+            sample_rate: 8000,
+            frames: 4,
+            length_samples: 4 * 64,
+            stft: StftSpec {
+                n_fft: 256,
+                win: 128,
+                hop: 64,
+                window: "hann_periodic".into(),
+            },
+            mel: MelSpec {
+                n_mels,
+                fmin: 0.0,
+                fmax: 4000.0,
+                scale: "htk".into(),
+                norm: "none".into(),
+            },
+            log_eps: 1e-5,
+            norm: NormSpec {
+                kind: "per_mel_bin".into(),
+                mean: vec![0.0; n_mels],
+                std: vec![1.0; n_mels],
+            },
+            classes: vec!["kick".into(), "snare".into()],
+            latent_dim: dim,
+            mask_threshold: 0.5,
+            models: ModelsSpec {
+                encoder: model("encoder.onnx"),
+                decoder: model("decoder.onnx"),
+                mcnn: model("mcnn.onnx"),
+            },
+            latent: LatentSpec {
+                class_means: vec![vec![0.0; dim]; 2],
+                class_stds: vec![vec![1.0; dim]; 2],
+                pca: PcaSpec {
+                    mean: vec![0.0; dim],
+                    components: vec![
+                        vec![1.0, 0.0, 0.0, 0.0],
+                        vec![0.0, 1.0, 0.0, 0.0],
+                        vec![0.0, 0.0, 1.0, 0.0],
+                    ],
+                    stds: vec![1.0; 3],
+                },
+            },
+            training: serde_json::Value::Null,
+        }
+    }
+
+    fn field_of(e: NdmError) -> String {
+        match e {
+            NdmError::BundleInvalid { field, .. } => field,
+            other => panic!("unexpected error {other}"),
+        }
+    }
+
+    #[test]
+    fn tiny_spec_is_valid() {
+        validate_spec(&tiny_spec(), Path::new("x")).unwrap();
+    }
+
+    #[test]
+    fn rejects_bad_fields() {
+        let p = Path::new("b/bundle.json");
+        let mut s = tiny_spec();
+        s.format_version = 2;
+        assert_eq!(
+            field_of(validate_spec(&s, p).unwrap_err()),
+            "format_version"
+        );
+
+        let mut s = tiny_spec();
+        s.length_samples += 1;
+        assert_eq!(
+            field_of(validate_spec(&s, p).unwrap_err()),
+            "length_samples"
+        );
+
+        let mut s = tiny_spec();
+        s.norm.std[3] = 0.0;
+        assert_eq!(field_of(validate_spec(&s, p).unwrap_err()), "norm.std");
+
+        let mut s = tiny_spec();
+        s.norm.mean.pop();
+        assert_eq!(field_of(validate_spec(&s, p).unwrap_err()), "norm.mean");
+
+        let mut s = tiny_spec();
+        s.latent.class_means[1][2] = f32::NAN;
+        assert_eq!(
+            field_of(validate_spec(&s, p).unwrap_err()),
+            "latent.class_means[1]"
+        );
+
+        let mut s = tiny_spec();
+        s.classes[1] = "kick".into();
+        assert_eq!(field_of(validate_spec(&s, p).unwrap_err()), "classes");
+
+        let mut s = tiny_spec();
+        s.stft.win = 512;
+        assert_eq!(field_of(validate_spec(&s, p).unwrap_err()), "stft.win");
+
+        let mut s = tiny_spec();
+        s.models.mcnn.file = "../mcnn.onnx".into();
+        assert_eq!(
+            field_of(validate_spec(&s, p).unwrap_err()),
+            "models.mcnn.file"
+        );
+
+        let mut s = tiny_spec();
+        s.latent.pca.components.pop();
+        assert_eq!(
+            field_of(validate_spec(&s, p).unwrap_err()),
+            "latent.pca.components"
+        );
+    }
+
+    #[test]
+    fn load_checks_hashes() {
+        let dir = std::env::temp_dir().join(format!("ndm-bundle-test-{}", std::process::id()));
+        fs::create_dir_all(&dir).unwrap();
+        let mut spec = tiny_spec();
+        for (f, name) in [
+            (&mut spec.models.encoder, "encoder.onnx"),
+            (&mut spec.models.decoder, "decoder.onnx"),
+            (&mut spec.models.mcnn, "mcnn.onnx"),
+        ] {
+            let bytes = name.as_bytes();
+            fs::write(dir.join(name), bytes).unwrap();
+            f.bytes = bytes.len() as u64;
+            f.sha256 = hex::encode(Sha256::digest(bytes));
+        }
+        fs::write(dir.join(BUNDLE_JSON), serde_json::to_string(&spec).unwrap()).unwrap();
+        let b = Bundle::load(&dir).unwrap();
+        assert_eq!(b.model_info().classes, vec!["kick", "snare"]);
+        assert_eq!(b.read_model(ModelKind::Mcnn).unwrap(), b"mcnn.onnx");
+
+        fs::write(dir.join("mcnn.onnx"), b"mcnn.onnX").unwrap();
+        match Bundle::load(&dir) {
+            Err(NdmError::ModelMismatch { what, .. }) => assert_eq!(what, "SHA-256"),
+            other => panic!("expected hash mismatch, got {other:?}"),
+        }
+        fs::write(dir.join("mcnn.onnx"), b"mcnn.onnxx").unwrap();
+        match Bundle::load(&dir) {
+            Err(NdmError::ModelMismatch { what, .. }) => assert_eq!(what, "size in bytes"),
+            other => panic!("expected size mismatch, got {other:?}"),
+        }
+        fs::write(dir.join(BUNDLE_JSON), "{").unwrap();
+        assert!(matches!(
+            Bundle::load(&dir),
+            Err(NdmError::BundleJson { .. })
+        ));
+        fs::remove_dir_all(&dir).unwrap();
+        assert!(matches!(Bundle::load(&dir), Err(NdmError::BundleIo { .. })));
+    }
+}

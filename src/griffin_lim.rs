@@ -1,0 +1,254 @@
+//! Griffin-Lim: the baseline vocoder (Mel magnitudes → waveform), no neural network.
+//!
+//! 1. Mel → linear magnitude. The filterbank `fb` `[n_mels, n_bins]` is wide and has no inverse,
+//!    so we look for a non-negative `X` with `fb·X ≈ M`:
+//!    * initial guess, per bin `k`: `X₀[k] = Σ_m fb[m,k]·(M[m]/W_m) / Σ_m fb[m,k]` with
+//!      `W_m = Σ_k fb[m,k]`: a flat spectrum of level `c` gives `M[m] = c·W_m`, so each Mel band
+//!      votes for its level per bin, weighted by how much it covers the bin. Bins no filter covers
+//!      (above `fmax`, below the first centre) get 0;
+//!    * then `NNLS_ITERATIONS` multiplicative non-negative least-squares updates (Lee & Seung):
+//!      `X ← X ⊙ (fbᵀ·M) / (fbᵀ·fb·X + ε)`, which keep `X ≥ 0` and lower `‖fb·X − M‖²`.
+//! 2. `iterations` rounds of iSTFT / STFT with the very framing of `features.rs` (frame `t`
+//!    centred at `t·hop`, periodic Hann of `win` inside `n_fft`), inverse by weighted overlap-add
+//!    divided by the summed squared window, starting from uniform random phases drawn from a
+//!    ChaCha generator with a fixed seed (so the output is deterministic).
+//!
+//! The output has `T·hop` samples for `T` frames.
+
+use ndarray::{Array2, ArrayView2, Axis};
+use rand::{Rng, SeedableRng};
+use rand_chacha::ChaCha8Rng;
+use realfft::num_complex::Complex;
+use realfft::RealFftPlanner;
+
+use crate::features::FeatureExtractor;
+
+/// Multiplicative NNLS refinements of the Mel pseudo-inverse.
+pub const NNLS_ITERATIONS: usize = 10;
+/// Seed of the random initial phases.
+pub const PHASE_SEED: u64 = 0x6e64_6d5f_676c;
+
+/// Non-negative approximate inverse of the Mel filterbank (see the module docs).
+/// `fb` `[n_mels, n_bins]`, `mel` `[n_mels, T]` → `[n_bins, T]`.
+pub fn mel_to_linear(
+    fb: &Array2<f32>,
+    mel: ArrayView2<f32>,
+    nnls_iterations: usize,
+) -> Array2<f32> {
+    let (n_mels, n_bins) = fb.dim();
+    assert_eq!(mel.nrows(), n_mels);
+    let widths = fb.sum_axis(Axis(1)); // W_m
+    let cover = fb.sum_axis(Axis(0)); // Σ_m fb[m,k]
+    let mut per_band = mel.to_owned();
+    for (mut row, &w) in per_band.axis_iter_mut(Axis(0)).zip(widths.iter()) {
+        let inv = if w > 0.0 { 1.0 / w } else { 0.0 };
+        row.mapv_inplace(|v| v.max(0.0) * inv);
+    }
+    let mut x = fb.t().dot(&per_band);
+    for (mut row, &c) in x.axis_iter_mut(Axis(0)).zip(cover.iter()) {
+        let inv = if c > 0.0 { 1.0 / c } else { 0.0 };
+        row.mapv_inplace(|v| v * inv);
+    }
+    debug_assert_eq!(x.nrows(), n_bins);
+    if nnls_iterations > 0 {
+        let mel_pos = mel.mapv(|v| v.max(0.0));
+        let numer = fb.t().dot(&mel_pos);
+        let scale = mel_pos.iter().fold(0f32, |m, &v| m.max(v)).max(1e-30);
+        let eps = 1e-9 * scale;
+        for _ in 0..nnls_iterations {
+            let denom = fb.t().dot(&fb.dot(&x));
+            ndarray::Zip::from(&mut x)
+                .and(&numer)
+                .and(&denom)
+                .for_each(|x, &n, &d| *x *= n / (d + eps));
+        }
+    }
+    x
+}
+
+/// Spectral convergence `‖|S| − |Ŝ|‖_F / ‖|S|‖_F`.
+pub fn spectral_convergence(target: ArrayView2<f32>, estimate: ArrayView2<f32>) -> f32 {
+    let mut num = 0f64;
+    let mut den = 0f64;
+    for (&a, &b) in target.iter().zip(estimate.iter()) {
+        num += ((a - b) as f64).powi(2);
+        den += (a as f64).powi(2);
+    }
+    if den == 0.0 {
+        return if num == 0.0 { 0.0 } else { f32::INFINITY };
+    }
+    (num / den).sqrt() as f32
+}
+
+/// Griffin-Lim from a linear magnitude spectrogram `[n_fft/2 + 1, T]` with `fx`'s framing.
+/// Returns `T·hop` samples.
+pub fn griffin_lim(
+    fx: &FeatureExtractor,
+    magnitude: ArrayView2<f32>,
+    iterations: u32,
+    seed: u64,
+) -> Vec<f32> {
+    let cfg = fx.config();
+    let (n_fft, win, hop, n_bins) = (cfg.n_fft, cfg.win, cfg.hop, cfg.n_bins());
+    assert_eq!(magnitude.nrows(), n_bins);
+    let n_frames = magnitude.ncols();
+    let len = n_frames * hop;
+    let window = fx.window();
+
+    // Σ_t w²(n − t·hop + win/2), floored so silent edges do not blow up.
+    let mut wsum = vec![0f32; len];
+    for t in 0..n_frames {
+        let start = (t * hop) as isize - (win / 2) as isize;
+        for (n, w) in window.iter().enumerate() {
+            let i = start + n as isize;
+            if i >= 0 && (i as usize) < len {
+                wsum[i as usize] += w * w;
+            }
+        }
+    }
+    for v in &mut wsum {
+        *v = if *v > 1e-8 { 1.0 / *v } else { 0.0 };
+    }
+
+    let ifft = RealFftPlanner::<f32>::new().plan_fft_inverse(n_fft);
+    let mut spec_buf = ifft.make_input_vec();
+    let mut time_buf = ifft.make_output_vec();
+    let mut ifft_scratch = ifft.make_scratch_vec();
+
+    let mut rng = ChaCha8Rng::seed_from_u64(seed);
+    // Phase factors per frame, unit complex numbers.
+    let mut phase: Vec<Vec<Complex<f32>>> = (0..n_frames)
+        .map(|_| {
+            (0..n_bins)
+                .map(|_| Complex::from_polar(1.0, rng.random::<f32>() * std::f32::consts::TAU))
+                .collect()
+        })
+        .collect();
+    let mut signal = vec![0f32; len];
+    let mut stft: Vec<Vec<Complex<f32>>> = Vec::new();
+    let inv_n = 1.0 / n_fft as f32;
+
+    for it in 0..=iterations {
+        // iSTFT of magnitude · phase.
+        signal.fill(0.0);
+        for t in 0..n_frames {
+            for (k, s) in spec_buf.iter_mut().enumerate() {
+                *s = phase[t][k] * magnitude[[k, t]];
+            }
+            spec_buf[0].im = 0.0;
+            spec_buf[n_bins - 1].im = 0.0;
+            ifft.process_with_scratch(&mut spec_buf, &mut time_buf, &mut ifft_scratch)
+                .expect("iFFT buffer sizes are fixed");
+            let start = (t * hop) as isize - (win / 2) as isize;
+            for (n, w) in window.iter().enumerate() {
+                let i = start + n as isize;
+                if i >= 0 && (i as usize) < len {
+                    signal[i as usize] += time_buf[n] * inv_n * w;
+                }
+            }
+        }
+        for (s, g) in signal.iter_mut().zip(&wsum) {
+            *s *= g;
+        }
+        if it == iterations {
+            break;
+        }
+        // STFT, keep the phase.
+        fx.stft_complex_into(&signal, n_frames, &mut stft);
+        for (p_col, s_col) in phase.iter_mut().zip(&stft) {
+            for (p, s) in p_col.iter_mut().zip(s_col) {
+                let a = s.norm();
+                *p = if a > 1e-12 {
+                    s / a
+                } else {
+                    Complex::new(1.0, 0.0)
+                };
+            }
+        }
+    }
+    signal
+}
+
+/// Griffin-Lim from Mel magnitudes `[n_mels, T]` (BUNDLE.md step 3 values).
+pub fn griffin_lim_mel(fx: &FeatureExtractor, mel: ArrayView2<f32>, iterations: u32) -> Vec<f32> {
+    let linear = mel_to_linear(fx.filterbank(), mel, NNLS_ITERATIONS);
+    griffin_lim(fx, linear.view(), iterations, PHASE_SEED)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::features::FeatureConfig;
+
+    fn fx() -> FeatureExtractor {
+        FeatureExtractor::new(FeatureConfig {
+            sample_rate: 22050,
+            frames: 32,
+            n_fft: 2048,
+            win: 1024,
+            hop: 256,
+            n_mels: 128,
+            fmin: 0.0,
+            fmax: 11025.0,
+            log_eps: 1e-5,
+            mean: vec![0.0; 128],
+            std: vec![1.0; 128],
+        })
+    }
+
+    fn sine(f: f32, n: usize) -> Vec<f32> {
+        (0..n)
+            .map(|i| (std::f32::consts::TAU * f * i as f32 / 22050.0).sin() * 0.8)
+            .collect()
+    }
+
+    #[test]
+    fn linear_gl_of_sine_converges() {
+        let fx = fx();
+        let x = sine(440.0, 32 * 256);
+        let mag = fx.stft_magnitude(&x);
+        let y = griffin_lim(&fx, mag.view(), 32, PHASE_SEED);
+        assert_eq!(y.len(), x.len());
+        let mag_y = fx.stft_magnitude(&y);
+        let sc = spectral_convergence(mag.view(), mag_y.view());
+        assert!(sc < 0.2, "SC {sc}");
+        // Deterministic.
+        assert_eq!(y, griffin_lim(&fx, mag.view(), 32, PHASE_SEED));
+    }
+
+    #[test]
+    fn mel_gl_of_sine_reconstructs() {
+        let fx = fx();
+        let x = sine(1000.0, 32 * 256);
+        let mel = fx.mel(fx.stft_magnitude(&x).view());
+        let y = griffin_lim_mel(&fx, mel.view(), 32);
+        assert_eq!(y.len(), 32 * 256);
+        let mel_y = fx.mel(fx.stft_magnitude(&y).view());
+        let sc = spectral_convergence(mel.view(), mel_y.view());
+        assert!(sc < 0.2, "Mel SC {sc}");
+        // Energy lands near 1 kHz.
+        let mag_y = fx.stft_magnitude(&y);
+        let col = mag_y.column(16);
+        let (k, _) = col
+            .iter()
+            .enumerate()
+            .max_by(|a, b| a.1.total_cmp(b.1))
+            .unwrap();
+        let f = k as f32 * 22050.0 / 2048.0;
+        assert!((f - 1000.0).abs() < 80.0, "peak at {f} Hz");
+    }
+
+    #[test]
+    fn pseudo_inverse_is_nonnegative_and_fits() {
+        let fx = fx();
+        let x = sine(3000.0, 32 * 256);
+        let mel = fx.mel(fx.stft_magnitude(&x).view());
+        let lin0 = mel_to_linear(fx.filterbank(), mel.view(), 0);
+        let lin = mel_to_linear(fx.filterbank(), mel.view(), NNLS_ITERATIONS);
+        assert!(lin.iter().all(|&v| v >= 0.0 && v.is_finite()));
+        let fit0 = spectral_convergence(mel.view(), fx.mel(lin0.view()).view());
+        let fit = spectral_convergence(mel.view(), fx.mel(lin.view()).view());
+        assert!(fit <= fit0 + 1e-6, "NNLS made it worse: {fit0} -> {fit}");
+        assert!(fit < 0.3, "fit {fit}");
+    }
+}
