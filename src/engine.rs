@@ -517,6 +517,15 @@ impl Engine {
         Ok(s)
     }
 
+    /// Mel magnitudes `[n_mels, T]` → masked waveform at the model rate, no trimming: the
+    /// vocoder stage alone, for benchmarks and evaluation.
+    pub fn vocode_frames(&self, mel: ArrayView2<f32>, vocoder: Vocoder) -> Result<Vec<f32>, NdmError> {
+        match vocoder {
+            Vocoder::Mcnn => Ok(self.run_mcnn(mel)?.0),
+            Vocoder::GriffinLim { iterations } => Ok(griffin_lim_mel(&self.features, mel, iterations)),
+        }
+    }
+
     /// Mel magnitudes → sound at the model rate, with the request's vocoder and trim.
     fn vocode(&self, mut mel: Array2<f32>, req: &GenerateRequest) -> Result<Vec<f32>, NdmError> {
         let sr = self.info.sample_rate;

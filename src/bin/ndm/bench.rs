@@ -1,0 +1,150 @@
+//! `ndm bench`: latency of each stage and of the full bang path, median and p99 over warm runs.
+//! Benchmarks, not tests: numbers depend on the machine; `--quick` only checks that they run.
+
+use std::path::{Path, PathBuf};
+use std::time::Instant;
+
+use clap::Args;
+use ndarray::s;
+use ndm::engine::{Engine, EngineOptions};
+use ndm::synth::{GenerateRequest, Synth, Vocoder};
+use ndm::NdmError;
+
+#[derive(Args)]
+pub struct BenchArgs {
+    /// Warm runs per measurement.
+    #[arg(long, default_value_t = 50)]
+    runs: usize,
+    /// ONNX Runtime intra-op threads.
+    #[arg(long, default_value_t = 1)]
+    threads: usize,
+    /// Host sample rate for the full path.
+    #[arg(long, default_value_t = 48000)]
+    sr: u32,
+    /// Three runs each: checks that every benchmark executes (CI smoke mode).
+    #[arg(long)]
+    quick: bool,
+    /// Also write the results as JSON here.
+    #[arg(long)]
+    json: Option<PathBuf>,
+}
+
+struct Row {
+    name: String,
+    median_ms: f64,
+    p99_ms: f64,
+}
+
+fn measure(name: &str, runs: usize, mut f: impl FnMut() -> Result<(), NdmError>) -> Result<Row, NdmError> {
+    f()?; // warm-up
+    let mut t = Vec::with_capacity(runs);
+    for _ in 0..runs {
+        let t0 = Instant::now();
+        f()?;
+        t.push(t0.elapsed().as_secs_f64() * 1e3);
+    }
+    t.sort_by(|a, b| a.total_cmp(b));
+    let q = |p: f64| t[((t.len() as f64 - 1.0) * p).round() as usize];
+    Ok(Row {
+        name: name.to_string(),
+        median_ms: q(0.5),
+        p99_ms: q(0.99),
+    })
+}
+
+fn peak_rss_mb() -> Option<f64> {
+    let status = std::fs::read_to_string("/proc/self/status").ok()?;
+    let line = status.lines().find(|l| l.starts_with("VmHWM:"))?;
+    let kb: f64 = line.split_whitespace().nth(1)?.parse().ok()?;
+    Some(kb / 1024.0)
+}
+
+pub fn run(bundle: &Path, a: BenchArgs) -> Result<(), NdmError> {
+    let runs = if a.quick { 3 } else { a.runs.max(1) };
+    let opts = EngineOptions {
+        intra_threads: a.threads,
+        ..EngineOptions::default()
+    };
+    let mut rows = Vec::new();
+    rows.push(measure("load bundle", runs.min(10), || Engine::load_with(bundle, &opts).map(drop))?);
+    let engine = Engine::load_with(bundle, &opts)?;
+    let info = engine.info().clone();
+    let rate = info.sample_rate;
+    let z = info.latent.class_means[0].clone();
+    let mel = engine.decode_mel(0, &z)?;
+    let hop = engine.bundle().spec.stft.hop;
+    let one_second: Vec<f32> = engine.vocode_frames(mel.view(), Vocoder::Mcnn)?;
+
+    rows.push(measure("encode 1 s (class given)", runs, || {
+        engine.encode(&one_second, rate, Some(0)).map(drop)
+    })?);
+    rows.push(measure("encode 1 s (class guessed)", runs, || {
+        engine.encode(&one_second, rate, None).map(drop)
+    })?);
+    rows.push(measure("decoder", runs, || engine.decode_mel(0, &z).map(drop))?);
+    for secs in [0.1f64, 0.25, 0.5, 1.0] {
+        let frames = ((secs * rate as f64 / hop as f64).ceil() as usize).clamp(1, mel.ncols());
+        let m = mel.slice(s![.., ..frames]);
+        rows.push(measure(&format!("mcnn {secs} s"), runs, || {
+            engine.vocode_frames(m, Vocoder::Mcnn).map(drop)
+        })?);
+    }
+    for iters in [32u32, 100] {
+        rows.push(measure(&format!("griffin-lim {iters} it, 1 s"), runs.min(10), || {
+            engine.vocode_frames(mel.view(), Vocoder::GriffinLim { iterations: iters }).map(drop)
+        })?);
+    }
+    rows.push(measure(&format!("resample 1 s {rate} -> {}", a.sr), runs, || {
+        ndm::resample(&one_second, rate, a.sr).map(drop)
+    })?);
+    let full = GenerateRequest {
+        class: 0,
+        z: z.clone(),
+        vocoder: Vocoder::Mcnn,
+        sample_rate: a.sr,
+        trim: false,
+    };
+    rows.push(measure(&format!("full path 1 s @ {} Hz (no trim)", a.sr), runs, || {
+        engine.generate(&full).map(drop)
+    })?);
+    for (class, name) in info.classes.iter().enumerate() {
+        let req = GenerateRequest {
+            class,
+            z: info.latent.class_means[class].clone(),
+            vocoder: Vocoder::Mcnn,
+            sample_rate: a.sr,
+            trim: true,
+        };
+        let len = engine.generate(&req)?.duration_s();
+        rows.push(measure(&format!("full path {name} mean ({len:.2} s, trimmed)"), runs, || {
+            engine.generate(&req).map(drop)
+        })?);
+    }
+
+    println!("ndm bench: {} threads, {runs} warm runs each, bundle {}", a.threads, bundle.display());
+    println!("{:<48} {:>10} {:>10}", "stage", "median ms", "p99 ms");
+    for r in &rows {
+        println!("{:<48} {:>10.3} {:>10.3}", r.name, r.median_ms, r.p99_ms);
+    }
+    let rss = peak_rss_mb();
+    if let Some(mb) = rss {
+        println!("peak resident memory: {mb:.1} MB");
+    }
+    if let Some(path) = a.json {
+        let json = serde_json::json!({
+            "threads": a.threads,
+            "runs": runs,
+            "peak_rss_mb": rss,
+            "rows": rows.iter().map(|r| serde_json::json!({
+                "name": r.name, "median_ms": r.median_ms, "p99_ms": r.p99_ms
+            })).collect::<Vec<_>>(),
+        });
+        std::fs::write(&path, serde_json::to_string_pretty(&json).unwrap_or_default()).map_err(|e| {
+            NdmError::AudioWrite {
+                path: path.clone(),
+                reason: e.to_string(),
+            }
+        })?;
+    }
+    Ok(())
+}
