@@ -519,10 +519,16 @@ impl Engine {
 
     /// Mel magnitudes `[n_mels, T]` → masked waveform at the model rate, no trimming: the
     /// vocoder stage alone, for benchmarks and evaluation.
-    pub fn vocode_frames(&self, mel: ArrayView2<f32>, vocoder: Vocoder) -> Result<Vec<f32>, NdmError> {
+    pub fn vocode_frames(
+        &self,
+        mel: ArrayView2<f32>,
+        vocoder: Vocoder,
+    ) -> Result<Vec<f32>, NdmError> {
         match vocoder {
             Vocoder::Mcnn => Ok(self.run_mcnn(mel)?.0),
-            Vocoder::GriffinLim { iterations } => Ok(griffin_lim_mel(&self.features, mel, iterations)),
+            Vocoder::GriffinLim { iterations } => {
+                Ok(griffin_lim_mel(&self.features, mel, iterations))
+            }
         }
     }
 

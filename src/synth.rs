@@ -21,7 +21,9 @@ impl Sound {
 pub enum Vocoder {
     #[default]
     Mcnn,
-    GriffinLim { iterations: u32 },
+    GriffinLim {
+        iterations: u32,
+    },
 }
 
 /// What the object and the interfaces need to know about a model's latent space.
@@ -74,5 +76,10 @@ pub trait Synth: Send + Sync + 'static {
     fn info(&self) -> &ModelInfo;
     fn generate(&self, req: &GenerateRequest) -> Result<Sound, NdmError>;
     /// Encode `audio` (mono, any rate). With `class` = None the engine guesses the class.
-    fn encode(&self, audio: &[f32], sample_rate: u32, class: Option<usize>) -> Result<Encoded, NdmError>;
+    fn encode(
+        &self,
+        audio: &[f32],
+        sample_rate: u32,
+        class: Option<usize>,
+    ) -> Result<Encoded, NdmError>;
 }

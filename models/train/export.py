@@ -224,6 +224,7 @@ def main(argv=None):
     ap.add_argument("--runs", default=str(ROOT / "models" / "runs"))
     ap.add_argument("--fixture", default=None, help="write a tiny untrained bundle here instead (tests)")
     ap.add_argument("--golden", default=str(ROOT / "tests" / "golden"))
+    ap.add_argument("--data", default=None, help="dataset.npz (default: models/data/cache)")
     a = ap.parse_args(argv)
     torch.manual_seed(0)
     torch.set_num_threads(1)
@@ -242,9 +243,9 @@ def main(argv=None):
         name = "ndm-fixture"
     else:
         out = Path(a.out)
-        from .data import load
+        from .data import DATA, load
         cwae, mcnn, mean, std, training = load_trained(a.runs)
-        ds = load()
+        ds = load(a.data or DATA / "cache" / "dataset.npz")
         train = ~ds["valid"]
         lm = torch.cat([F.Features().log_mel(torch.from_numpy(ds["audio"][i:i + 256]))
                         for i in range(0, len(ds["audio"]), 256)])[torch.from_numpy(train)]

@@ -13,10 +13,10 @@ CLASSES = [
 # Ambiguous or non-one-shot sounds: left out (semi-open/pedal hats, rolls, chokes,
 # rimshots that sound like snares, effects).
 _EXCLUDE = re.compile(
-    r"semi|pedal|foot|roll|choke|swish|rimshot|zap|fx|whistle|waterglass|free|ring|"
-    r"side hh|side ohh|phaser|nasty|beep|blip|blup|bong|chime|flip|ping|plip|pop|elec_tick|twang|"
+    r"semi|pedal|foot|roll|choke|swish|rimshot|zap|fx|whistle|waterglass|hat free|ring\b|"
+    r"side hh|side ohh|phaser|nasty|beep|blip|blup|chime|flip|ping|plip|pop|elec_tick|twang|elec_bong\b|"
     r"twip|door|impact|swash|swoosh|\btill|vibra|cuica|guiro|triangle|flink|mute|^\d+$|^main$|"
-    r"drum \d|hat low|^click$|elec_bell|perc_bell|drum_roll|timbale|dull",
+    r"(^|varibreaks )drum \d|hat low|^click$|elec_bell|perc_bell|drum_roll|timbale|dull",
     re.I,
 )
 

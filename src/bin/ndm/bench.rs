@@ -35,7 +35,11 @@ struct Row {
     p99_ms: f64,
 }
 
-fn measure(name: &str, runs: usize, mut f: impl FnMut() -> Result<(), NdmError>) -> Result<Row, NdmError> {
+fn measure(
+    name: &str,
+    runs: usize,
+    mut f: impl FnMut() -> Result<(), NdmError>,
+) -> Result<Row, NdmError> {
     f()?; // warm-up
     let mut t = Vec::with_capacity(runs);
     for _ in 0..runs {
@@ -66,7 +70,9 @@ pub fn run(bundle: &Path, a: BenchArgs) -> Result<(), NdmError> {
         ..EngineOptions::default()
     };
     let mut rows = Vec::new();
-    rows.push(measure("load bundle", runs.min(10), || Engine::load_with(bundle, &opts).map(drop))?);
+    rows.push(measure("load bundle", runs.min(10), || {
+        Engine::load_with(bundle, &opts).map(drop)
+    })?);
     let engine = Engine::load_with(bundle, &opts)?;
     let info = engine.info().clone();
     let rate = info.sample_rate;
@@ -81,7 +87,9 @@ pub fn run(bundle: &Path, a: BenchArgs) -> Result<(), NdmError> {
     rows.push(measure("encode 1 s (class guessed)", runs, || {
         engine.encode(&one_second, rate, None).map(drop)
     })?);
-    rows.push(measure("decoder", runs, || engine.decode_mel(0, &z).map(drop))?);
+    rows.push(measure("decoder", runs, || {
+        engine.decode_mel(0, &z).map(drop)
+    })?);
     for secs in [0.1f64, 0.25, 0.5, 1.0] {
         let frames = ((secs * rate as f64 / hop as f64).ceil() as usize).clamp(1, mel.ncols());
         let m = mel.slice(s![.., ..frames]);
@@ -90,13 +98,21 @@ pub fn run(bundle: &Path, a: BenchArgs) -> Result<(), NdmError> {
         })?);
     }
     for iters in [32u32, 100] {
-        rows.push(measure(&format!("griffin-lim {iters} it, 1 s"), runs.min(10), || {
-            engine.vocode_frames(mel.view(), Vocoder::GriffinLim { iterations: iters }).map(drop)
-        })?);
+        rows.push(measure(
+            &format!("griffin-lim {iters} it, 1 s"),
+            runs.min(10),
+            || {
+                engine
+                    .vocode_frames(mel.view(), Vocoder::GriffinLim { iterations: iters })
+                    .map(drop)
+            },
+        )?);
     }
-    rows.push(measure(&format!("resample 1 s {rate} -> {}", a.sr), runs, || {
-        ndm::resample(&one_second, rate, a.sr).map(drop)
-    })?);
+    rows.push(measure(
+        &format!("resample 1 s {rate} -> {}", a.sr),
+        runs,
+        || ndm::resample(&one_second, rate, a.sr).map(drop),
+    )?);
     let full = GenerateRequest {
         class: 0,
         z: z.clone(),
@@ -104,9 +120,11 @@ pub fn run(bundle: &Path, a: BenchArgs) -> Result<(), NdmError> {
         sample_rate: a.sr,
         trim: false,
     };
-    rows.push(measure(&format!("full path 1 s @ {} Hz (no trim)", a.sr), runs, || {
-        engine.generate(&full).map(drop)
-    })?);
+    rows.push(measure(
+        &format!("full path 1 s @ {} Hz (no trim)", a.sr),
+        runs,
+        || engine.generate(&full).map(drop),
+    )?);
     for (class, name) in info.classes.iter().enumerate() {
         let req = GenerateRequest {
             class,
@@ -116,12 +134,18 @@ pub fn run(bundle: &Path, a: BenchArgs) -> Result<(), NdmError> {
             trim: true,
         };
         let len = engine.generate(&req)?.duration_s();
-        rows.push(measure(&format!("full path {name} mean ({len:.2} s, trimmed)"), runs, || {
-            engine.generate(&req).map(drop)
-        })?);
+        rows.push(measure(
+            &format!("full path {name} mean ({len:.2} s, trimmed)"),
+            runs,
+            || engine.generate(&req).map(drop),
+        )?);
     }
 
-    println!("ndm bench: {} threads, {runs} warm runs each, bundle {}", a.threads, bundle.display());
+    println!(
+        "ndm bench: {} threads, {runs} warm runs each, bundle {}",
+        a.threads,
+        bundle.display()
+    );
     println!("{:<48} {:>10} {:>10}", "stage", "median ms", "p99 ms");
     for r in &rows {
         println!("{:<48} {:>10.3} {:>10.3}", r.name, r.median_ms, r.p99_ms);
@@ -139,11 +163,13 @@ pub fn run(bundle: &Path, a: BenchArgs) -> Result<(), NdmError> {
                 "name": r.name, "median_ms": r.median_ms, "p99_ms": r.p99_ms
             })).collect::<Vec<_>>(),
         });
-        std::fs::write(&path, serde_json::to_string_pretty(&json).unwrap_or_default()).map_err(|e| {
-            NdmError::AudioWrite {
-                path: path.clone(),
-                reason: e.to_string(),
-            }
+        std::fs::write(
+            &path,
+            serde_json::to_string_pretty(&json).unwrap_or_default(),
+        )
+        .map_err(|e| NdmError::AudioWrite {
+            path: path.clone(),
+            reason: e.to_string(),
         })?;
     }
     Ok(())

@@ -33,10 +33,19 @@ pub fn run(engine: &Engine, a: GridArgs) -> Result<(), NdmError> {
     let classes: Vec<usize> = if a.class.is_empty() {
         (0..names.len()).collect()
     } else {
-        a.class.iter().map(|c| parse_class(engine, c)).collect::<Result<_, _>>()?
+        a.class
+            .iter()
+            .map(|c| parse_class(engine, c))
+            .collect::<Result<_, _>>()?
     };
     create_dir(&a.out)?;
-    let coord = |i: usize| if a.size == 1 { 0.5 } else { i as f32 / (a.size - 1) as f32 };
+    let coord = |i: usize| {
+        if a.size == 1 {
+            0.5
+        } else {
+            i as f32 / (a.size - 1) as f32
+        }
+    };
     let bar = indicatif::ProgressBar::new((classes.len() * a.size * a.size) as u64);
     let mut html = String::from(
         "<!doctype html><meta charset=utf-8><title>ndm grid</title>\

@@ -14,7 +14,11 @@ use ndm::synth::{GenerateRequest, Synth, Vocoder};
 use ndm::NdmError;
 
 #[derive(Parser)]
-#[command(name = "ndm", version, about = "Neural drum machine: drum one-shots from a latent space")]
+#[command(
+    name = "ndm",
+    version,
+    about = "Neural drum machine: drum one-shots from a latent space"
+)]
 struct Cli {
     /// Model bundle folder (default: $NDM_BUNDLE, else the bundled models/ndm-v1).
     #[arg(long, global = true)]
@@ -126,7 +130,10 @@ fn main() -> ExitCode {
 
 fn run(cli: Cli) -> Result<(), NdmError> {
     let bundle = cli.bundle.unwrap_or_else(ndm::bundle::default_bundle_dir);
-    match cli.command.unwrap_or(Command::Render(RenderArgs::defaults())) {
+    match cli
+        .command
+        .unwrap_or(Command::Render(RenderArgs::defaults()))
+    {
         Command::Render(a) => render(&Engine::load(&bundle)?, a),
         Command::Encode(a) => encode(&Engine::load(&bundle)?, a),
         Command::Grid(a) => grid::run(&Engine::load(&bundle)?, a),
@@ -208,7 +215,13 @@ impl Place {
         }
     }
 
-    pub(crate) fn z(&self, engine: &Engine, class: usize, x: f32, y: f32) -> Result<Vec<f32>, NdmError> {
+    pub(crate) fn z(
+        &self,
+        engine: &Engine,
+        class: usize,
+        x: f32,
+        y: f32,
+    ) -> Result<Vec<f32>, NdmError> {
         let info = &engine.info().latent;
         let axes = parse_axes(&self.axes, info.dim)?;
         latent::pad_to_z(info, class, &axes, x, y, self.fine, self.range)
@@ -220,7 +233,10 @@ fn render(engine: &Engine, a: RenderArgs) -> Result<(), NdmError> {
     let classes: Vec<usize> = if a.class.is_empty() {
         (0..info.classes.len()).collect()
     } else {
-        a.class.iter().map(|c| parse_class(engine, c)).collect::<Result<_, _>>()?
+        a.class
+            .iter()
+            .map(|c| parse_class(engine, c))
+            .collect::<Result<_, _>>()?
     };
     create_dir(&a.out)?;
     let bar = indicatif::ProgressBar::new((classes.len() * a.count) as u64);
@@ -267,7 +283,11 @@ fn render(engine: &Engine, a: RenderArgs) -> Result<(), NdmError> {
 
 fn encode(engine: &Engine, a: EncodeArgs) -> Result<(), NdmError> {
     let sound = ndm::audio_io::read_audio(&a.file)?;
-    let class = a.class.as_deref().map(|c| parse_class(engine, c)).transpose()?;
+    let class = a
+        .class
+        .as_deref()
+        .map(|c| parse_class(engine, c))
+        .transpose()?;
     let enc = engine.encode(&sound.samples, sound.sample_rate, class)?;
     let info = &engine.info().latent;
     let axes = parse_axes(&a.axes, info.dim)?;
@@ -303,7 +323,13 @@ fn info(engine: &Engine) -> Result<(), NdmError> {
         ndm::bundle::ModelKind::Mcnn,
     ] {
         let m = b.model_spec(kind);
-        println!("{:<11} {} ({} bytes, sha256 {}…)", kind.name(), m.file, m.bytes, &m.sha256[..12]);
+        println!(
+            "{:<11} {} ({} bytes, sha256 {}…)",
+            kind.name(),
+            m.file,
+            m.bytes,
+            &m.sha256[..12]
+        );
     }
     Ok(())
 }

@@ -8,7 +8,12 @@ use ndm::NdmError;
 
 /// A dark-to-bright ramp (black → purple → orange → pale yellow), like magma.
 fn colour(v: f32) -> [u8; 3] {
-    const STOPS: [[f32; 3]; 4] = [[0.0, 0.0, 0.02], [0.45, 0.1, 0.5], [0.95, 0.45, 0.2], [0.99, 0.98, 0.75]];
+    const STOPS: [[f32; 3]; 4] = [
+        [0.0, 0.0, 0.02],
+        [0.45, 0.1, 0.5],
+        [0.95, 0.45, 0.2],
+        [0.99, 0.98, 0.75],
+    ];
     let t = v.clamp(0.0, 1.0) * (STOPS.len() - 1) as f32;
     let i = (t.floor() as usize).min(STOPS.len() - 2);
     let f = t - i as f32;
