@@ -27,6 +27,13 @@ pub struct BenchArgs {
     /// Also write the results as JSON here.
     #[arg(long)]
     json: Option<PathBuf>,
+    /// Also run benches/compare.py (PyTorch eager, Python ONNX Runtime, paper-sized MCNN, FLOPs,
+    /// matmul peak) with the project's .venv and write the combined report JSON here.
+    #[arg(long)]
+    compare: Option<PathBuf>,
+    /// With --compare: the latency-against-length plot.
+    #[arg(long, default_value = "benches/latency.png")]
+    plot: PathBuf,
 }
 
 struct Row {
@@ -154,7 +161,12 @@ pub fn run(bundle: &Path, a: BenchArgs) -> Result<(), NdmError> {
     if let Some(mb) = rss {
         println!("peak resident memory: {mb:.1} MB");
     }
-    if let Some(path) = a.json {
+    let json_path = a.json.clone().or_else(|| {
+        a.compare
+            .as_ref()
+            .map(|_| std::env::temp_dir().join("ndm-bench.json"))
+    });
+    if let Some(path) = json_path.clone() {
         let json = serde_json::json!({
             "threads": a.threads,
             "runs": runs,
@@ -171,6 +183,59 @@ pub fn run(bundle: &Path, a: BenchArgs) -> Result<(), NdmError> {
             path: path.clone(),
             reason: e.to_string(),
         })?;
+    }
+    if let (Some(report), Some(ndm_json)) = (a.compare, json_path) {
+        compare(bundle, a.threads, runs, &ndm_json, &report, &a.plot)?;
+    }
+    Ok(())
+}
+
+fn compare(
+    bundle: &Path,
+    threads: usize,
+    runs: usize,
+    ndm_json: &Path,
+    report: &Path,
+    plot: &Path,
+) -> Result<(), NdmError> {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let python = root.join(".venv/bin/python");
+    let status = std::process::Command::new(&python)
+        .arg(root.join("benches/compare.py"))
+        .arg("--bundle")
+        .arg(bundle)
+        .args([
+            "--threads",
+            &threads.to_string(),
+            "--runs",
+            &runs.to_string(),
+        ])
+        .arg("--ndm-json")
+        .arg(ndm_json)
+        .arg("--json")
+        .arg(report)
+        .arg("--plot")
+        .arg(plot)
+        .stdout(std::process::Stdio::null())
+        .status()
+        .map_err(|e| {
+            NdmError::BadInput(format!(
+                "cannot run {} (run scripts/setup.sh): {e}",
+                python.display()
+            ))
+        })?;
+    if !status.success() {
+        return Err(NdmError::BadInput(format!(
+            "benches/compare.py failed ({status})"
+        )));
+    }
+    let text = std::fs::read_to_string(report).unwrap_or_default();
+    let v: serde_json::Value = serde_json::from_str(&text).unwrap_or_default();
+    println!("comparison ({}):", report.display());
+    if let Some(r) = v.get("ratios").and_then(|r| r.as_object()) {
+        for (k, val) in r {
+            println!("  {k:<40} {val}");
+        }
     }
     Ok(())
 }
