@@ -95,6 +95,7 @@ class DrumClassifier(torch.nn.Module):
     def __init__(self, n_classes):
         super().__init__()
         self.net = torch.nn.Sequential(
+            torch.nn.AvgPool2d(2),  # 64 × 44: enough to tell drums apart, 4× cheaper
             torch.nn.Conv2d(1, 16, 3, padding=1), torch.nn.BatchNorm2d(16), torch.nn.ReLU(), torch.nn.MaxPool2d(2),
             torch.nn.Conv2d(16, 32, 3, padding=1), torch.nn.BatchNorm2d(32), torch.nn.ReLU(), torch.nn.MaxPool2d(2),
             torch.nn.Conv2d(32, 64, 3, padding=1), torch.nn.BatchNorm2d(64), torch.nn.ReLU(),
@@ -109,7 +110,7 @@ def classifier_input(audio):
     return ((lm - lm.mean(dim=(1, 2), keepdim=True)) / 4.0).unsqueeze(1)
 
 
-def train_classifier(audio, labels, epochs=25, seed=0):
+def train_classifier(audio, labels, epochs=20, seed=0):
     torch.manual_seed(seed)
     x = torch.cat([classifier_input(audio[i:i + 256]) for i in range(0, len(audio), 256)])
     y = torch.from_numpy(labels)
@@ -193,7 +194,7 @@ def main(argv=None):
     ap.add_argument("--bundle", default=str(ROOT / "models" / "ndm-v1"))
     ap.add_argument("--data", default=None)
     ap.add_argument("--prior-per-class", type=int, default=100)
-    ap.add_argument("--classifier-epochs", type=int, default=25)
+    ap.add_argument("--classifier-epochs", type=int, default=20)
     ap.add_argument("--max-valid", type=int, default=None)
     a = ap.parse_args(argv)
     torch.set_num_threads(1)
