@@ -8,7 +8,7 @@ use ndm::engine::Engine;
 use ndm::synth::Synth;
 use ndm::NdmError;
 
-use crate::{create_dir, parse_class, spectrogram, Place};
+use crate::{create_dir, parse_classes, spectrogram, Place};
 
 #[derive(Args)]
 pub struct GridArgs {
@@ -30,14 +30,7 @@ pub fn run(engine: &Engine, a: GridArgs) -> Result<(), NdmError> {
         return Err(NdmError::BadInput("--size must be 1..16".into()));
     }
     let names = engine.info().classes.clone();
-    let classes: Vec<usize> = if a.class.is_empty() {
-        (0..names.len()).collect()
-    } else {
-        a.class
-            .iter()
-            .map(|c| parse_class(engine, c))
-            .collect::<Result<_, _>>()?
-    };
+    let classes = parse_classes(engine, &a.class)?;
     create_dir(&a.out)?;
     let coord = |i: usize| {
         if a.size == 1 {

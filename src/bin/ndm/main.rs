@@ -180,6 +180,14 @@ pub(crate) fn parse_class(engine: &Engine, s: &str) -> Result<usize, NdmError> {
     })
 }
 
+/// Class names or indices; none means every class.
+pub(crate) fn parse_classes(engine: &Engine, names: &[String]) -> Result<Vec<usize>, NdmError> {
+    if names.is_empty() {
+        return Ok((0..engine.info().classes.len()).collect());
+    }
+    names.iter().map(|c| parse_class(engine, c)).collect()
+}
+
 pub(crate) fn parse_axes(s: &str, dim: usize) -> Result<Axes, NdmError> {
     if s == "pca" {
         return Ok(Axes::Pca);
@@ -230,14 +238,7 @@ impl Place {
 
 fn render(engine: &Engine, a: RenderArgs) -> Result<(), NdmError> {
     let info = engine.info().clone();
-    let classes: Vec<usize> = if a.class.is_empty() {
-        (0..info.classes.len()).collect()
-    } else {
-        a.class
-            .iter()
-            .map(|c| parse_class(engine, c))
-            .collect::<Result<_, _>>()?
-    };
+    let classes = parse_classes(engine, &a.class)?;
     create_dir(&a.out)?;
     let bar = indicatif::ProgressBar::new((classes.len() * a.count) as u64);
     let mut written = Vec::new();
