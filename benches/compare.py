@@ -139,6 +139,26 @@ def ratios(ndm, rows, macs, peak_gflops, plot):
     return {"ratios": r, "rust": ndm}
 
 
+def markdown(out):
+    """The results as markdown tables: Rust stages, anchors, ratios."""
+    lines = [f"Threads: {out['threads']}. Times in ms, median and p99 over warm runs.", ""]
+    if "rust" in out:
+        lines += ["| ndm (Rust) | median ms | p99 ms |", "| --- | ---: | ---: |"]
+        lines += [f"| {r['name']} | {r['median_ms']:.2f} | {r['p99_ms']:.2f} |" for r in out["rust"]["rows"]]
+        if out["rust"].get("peak_rss_mb"):
+            lines.append(f"| peak resident memory (MB) | {out['rust']['peak_rss_mb']:.1f} | |")
+        lines.append("")
+    lines += ["| anchor (Python) | median ms | p99 ms |", "| --- | ---: | ---: |"]
+    lines += [f"| {k.replace('_', ' ')} | {v['median_ms']:.2f} | {v['p99_ms']:.2f} |" for k, v in out["rows"].items()]
+    lines += ["", "| cost | value |", "| --- | ---: |"]
+    lines += [f"| MACs {k.replace('_', ' ')} | {v / 1e6:.1f} M |" for k, v in out["macs"].items()]
+    lines.append(f"| one core, dense 1024² matmul (PyTorch) | {out['matmul_1024_gflops']:.1f} GFLOP/s |")
+    for k, v in out.get("ratios", {}).items():
+        if v is not None:
+            lines.append(f"| {k.replace('_', ' ')} | {v:.2f} |")
+    return "\n".join(lines) + "\n"
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--bundle", default=str(ROOT / "models" / "ndm-v1"))
@@ -147,6 +167,7 @@ def main():
     ap.add_argument("--json", default=None)
     ap.add_argument("--ndm-json", default=None, help="`ndm bench --json` output: adds ratios and the plot")
     ap.add_argument("--plot", default=None, help="PNG of latency against sound length")
+    ap.add_argument("--markdown", default=None, help="write the results table (markdown) here")
     a = ap.parse_args()
     import onnxruntime as ort
     import torch
@@ -204,6 +225,8 @@ def main():
     out = {"threads": a.threads, "rows": rows, "macs": macs, "matmul_1024_gflops": peak_gflops}
     if a.ndm_json:
         out.update(ratios(json.loads(Path(a.ndm_json).read_text()), rows, macs, peak_gflops, a.plot))
+    if a.markdown:
+        Path(a.markdown).write_text(markdown(out))
     text = json.dumps(out, indent=1)
     if a.json:
         Path(a.json).write_text(text)

@@ -874,9 +874,19 @@ fn parse_with(spec: &MessageSpec, atoms: &[Atom]) -> Result<Command, String> {
             continue;
         };
         i += 1;
-        values.push(check(arg, atom).map_err(|e| format!("{}: {e}", arg.name))?);
+        values.push(check(arg, atom).map_err(|e| label(spec, arg, e))?);
     }
     (spec.build)(&values)
+}
+
+/// Prefixes an argument's problem with the argument's name, unless the name is the message's
+/// own (`range: -1 is out of range`, not `range: range: ...`).
+fn label(spec: &MessageSpec, arg: &ArgSpec, problem: String) -> String {
+    if arg.name == spec.selector {
+        problem
+    } else {
+        format!("{}: {problem}", arg.name)
+    }
 }
 
 fn number(a: &Atom) -> Result<f64, String> {
@@ -1019,15 +1029,22 @@ fn build_axes(v: &[Value]) -> Result<Command, String> {
     }
 }
 
-/// Cuts a string for an error message (on a char boundary).
-fn short(s: &str, max_chars: usize) -> String {
-    if s.chars().count() <= max_chars {
-        s.to_string()
-    } else {
-        let mut t: String = s.chars().take(max_chars).collect();
-        t.push('…');
-        t
+/// Cuts a string for an error message (on a char boundary) and escapes control characters,
+/// so that a hostile symbol can neither flood the console nor break its line.
+pub(crate) fn short(s: &str, max_chars: usize) -> String {
+    let mut t = String::new();
+    for (i, c) in s.chars().enumerate() {
+        if i == max_chars {
+            t.push('…');
+            break;
+        }
+        if c.is_control() {
+            t.extend(c.escape_default());
+        } else {
+            t.push(c);
+        }
     }
+    t
 }
 
 /// The message table as markdown: inlets, outlets, messages and attributes. Used for the

@@ -51,6 +51,19 @@ use crate::latent;
 /// Most named latent slots (`store`).
 pub const MAX_SLOTS: usize = 64;
 
+/// Sample rates a sound may be rendered at. A buffer reporting a rate outside this range
+/// (a corrupt or hostile patch: `buffer~` at 4 GHz would need gigabytes per sound) is an error.
+pub const RENDER_RATES: std::ops::RangeInclusive<u32> = 1_000..=768_000;
+
+/// Longest console error, in characters: longer ones (a 4 kB path echoed by the OS error, a
+/// host error quoting a long buffer name) are cut.
+pub const MAX_ERROR_CHARS: usize = 1000;
+
+/// One console line: control characters escaped, at most [`MAX_ERROR_CHARS`].
+fn console_line(msg: &str) -> String {
+    messages::short(msg, MAX_ERROR_CHARS)
+}
+
 /// Identifies a rendered sound: same key, same sound.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct RenderKey {
@@ -80,6 +93,9 @@ pub struct Snapshot {
     pub autorender: bool,
     pub trim: bool,
     pub buffer: Option<String>,
+    /// A class name given before any model was loaded (`class snare`, `@class snare`): it is
+    /// resolved when a model loads (an error then if the model has no such class).
+    pub pending_class: Option<String>,
     pub slots: Vec<String>,
     /// True while a render is requested and its result not yet handled.
     pub rendering: bool,
@@ -91,6 +107,8 @@ struct State {
     /// Increments when the model changes; results of an older epoch are dropped.
     epoch: u64,
     class: usize,
+    /// A class name given while no model was loaded; resolved by the next successful load.
+    pending_class: Option<String>,
     axes: AxesCmd,
     x: f64,
     y: f64,
@@ -137,7 +155,7 @@ struct Effects(Vec<Effect>);
 
 impl Effects {
     fn error(&mut self, msg: impl Into<String>) {
-        self.0.push(Effect::Error(msg.into()));
+        self.0.push(Effect::Error(console_line(&msg.into())));
     }
     fn post(&mut self, msg: impl Into<String>) {
         self.0.push(Effect::Post(msg.into()));
@@ -182,6 +200,7 @@ impl DrumObject {
                 synth,
                 epoch: 0,
                 class: 0,
+                pending_class: None,
                 axes: AxesCmd::Pca,
                 x: 0.5,
                 y: 0.5,
@@ -299,6 +318,7 @@ impl DrumObject {
             autorender: st.autorender,
             trim: st.trim,
             buffer: st.buffer.clone(),
+            pending_class: st.pending_class.clone(),
             slots: st.slots.keys().cloned().collect(),
             rendering: st.busy(),
             has_sound: st.last.is_some(),
@@ -322,6 +342,38 @@ impl DrumObject {
             vocoder: vocoder_of(st.vocoder),
             sample_rate: rate,
             trim: st.trim,
+        })
+    }
+
+    /// The current value of an attribute of [`messages::ATTRIBUTES`], as the atoms that set it
+    /// again (`@name atoms...`); None for a name that is not an attribute. `buffer` without a
+    /// target is the empty list; `class` is the class's name when a model is loaded (the pending
+    /// name, else the index, without one); `axes random` and `vocoder griffinlim` carry their
+    /// seed and iteration count only when one was given.
+    pub fn attribute_value(&self, name: &str) -> Option<Vec<Atom>> {
+        let st = self.state.lock();
+        let int = |v: u64| Atom::Int(v.min(i64::MAX as u64) as i64);
+        Some(match name {
+            "buffer" => st.buffer.iter().map(|b| Atom::sym(b.clone())).collect(),
+            "class" => vec![class_atom(&st)],
+            "axes" => match &st.axes {
+                AxesCmd::Pca => vec![Atom::sym("pca")],
+                AxesCmd::Random { seed } => std::iter::once(Atom::sym("random"))
+                    .chain(seed.map(int))
+                    .collect(),
+                AxesCmd::Explicit(d) => d.iter().map(|&i| int(i as u64)).collect(),
+            },
+            "range" => vec![Atom::Float(st.range)],
+            "seed" => vec![int(st.seed)],
+            "autorender" => vec![int(st.autorender as u64)],
+            "vocoder" => match st.vocoder {
+                VocoderCmd::Mcnn => vec![Atom::sym("mcnn")],
+                VocoderCmd::GriffinLim { iterations } => std::iter::once(Atom::sym("griffinlim"))
+                    .chain(iterations.map(|n| int(n as u64)))
+                    .collect(),
+            },
+            "trim" => vec![int(st.trim as u64)],
+            _ => return None,
         })
     }
 
@@ -377,9 +429,18 @@ impl DrumObject {
                     self.request_render(st, fx, true, "bang")
                 }
             }
+            Command::Class(ClassRef::Name(name)) if st.synth.is_none() => {
+                // Kept until a model loads (box arguments and loadbangs come before it).
+                st.pending_class = Some(name);
+                st.z_explicit = None;
+                if auto {
+                    self.request_render(st, fx, false, "class");
+                }
+            }
             Command::Class(c) => match resolve_class(st, &c) {
                 Ok(i) => {
                     st.class = i;
+                    st.pending_class = None;
                     st.z_explicit = None;
                     if auto {
                         self.request_render(st, fx, false, "class");
@@ -496,6 +557,7 @@ impl DrumObject {
             }
             Command::Recall(name) => {
                 let Some((class, z)) = st.slots.get(&name).cloned() else {
+                    let name = short(&name);
                     return fx.error(format!(
                         "recall: no slot named `{name}` (use store {name} first)"
                     ));
@@ -508,7 +570,7 @@ impl DrumObject {
             Command::Morph { a, b, t } => {
                 let (Some(sa), Some(sb)) = (st.slots.get(&a).cloned(), st.slots.get(&b).cloned())
                 else {
-                    let missing = if st.slots.contains_key(&a) { b } else { a };
+                    let missing = short(if st.slots.contains_key(&a) { &b } else { &a });
                     return fx.error(format!(
                         "morph: no slot named `{missing}` (use store {missing} first)"
                     ));
@@ -542,7 +604,8 @@ impl DrumObject {
                     sound,
                 }) {
                     fx.error(format!(
-                        "write: too many writes waiting; {file} not written"
+                        "write: too many writes waiting; {} not written",
+                        short(&file)
                     ));
                 }
             }
@@ -596,6 +659,14 @@ impl DrumObject {
             Err(e) => return fx.error(format!("{what}: {e}")),
         };
         let rate = target_rate(&*self.host, st).unwrap_or(synth.info().sample_rate);
+        if !RENDER_RATES.contains(&rate) {
+            return fx.error(format!(
+                "{what}: buffer `{}` has a sample rate of {rate} Hz; rendering needs {} to {} Hz",
+                st.buffer.as_deref().unwrap_or(""),
+                RENDER_RATES.start(),
+                RENDER_RATES.end()
+            ));
+        }
         let vocoder = vocoder_of(st.vocoder);
         let key = RenderKey {
             epoch: st.epoch,
@@ -718,6 +789,12 @@ impl DrumObject {
                     st.synth = Some(synth);
                     st.epoch += 1;
                     st.last = None;
+                    if let Some(name) = st.pending_class.take() {
+                        match resolve_class(st, &ClassRef::Name(name.clone())) {
+                            Ok(i) => st.class = i,
+                            Err(e) => fx.error(format!("model {}: class: {e}", info.name)),
+                        }
+                    }
                     if st.class >= info.classes.len() {
                         fx.error(format!(
                             "model {}: class {} does not exist in it; using {}",
@@ -798,6 +875,11 @@ fn deliver(st: &mut State, fx: &mut Effects, host: &dyn Host, sound: Arc<Sound>)
     }
 }
 
+/// A user-given name, cut for an error message.
+fn short(s: &str) -> String {
+    messages::short(s, 60)
+}
+
 fn vocoder_of(v: VocoderCmd) -> Vocoder {
     match v {
         VocoderCmd::Mcnn => Vocoder::Mcnn,
@@ -811,7 +893,7 @@ fn resolve_class(st: &State, c: &ClassRef) -> Result<usize, String> {
     let Some(info) = st.info() else {
         return match c {
             ClassRef::Index(i) => Ok(*i),
-            ClassRef::Name(n) => Err(format!("no model loaded to look up `{n}`")),
+            ClassRef::Name(n) => Err(format!("no model loaded to look up `{}`", short(n))),
         };
     };
     let n = info.classes.len();
@@ -832,7 +914,8 @@ fn resolve_class(st: &State, c: &ClassRef) -> Result<usize, String> {
             })
             .ok_or_else(|| {
                 format!(
-                    "unknown class `{name}` (classes: {})",
+                    "unknown class `{}` (classes: {})",
+                    short(name),
                     info.classes.join(" ")
                 )
             }),
@@ -917,7 +1000,10 @@ fn emit_pad(st: &State, fx: &mut Effects) {
 fn class_atom(st: &State) -> Atom {
     match st.info().and_then(|i| i.classes.get(st.class)) {
         Some(name) => Atom::sym(name.clone()),
-        None => Atom::Int(st.class as i64),
+        None => match &st.pending_class {
+            Some(name) => Atom::sym(name.clone()),
+            None => Atom::Int(st.class as i64),
+        },
     }
 }
 

@@ -298,7 +298,10 @@ fn run(shared: Arc<Shared>, loader: Loader) {
         shared.slots.lock().running = false;
         shared.ready.store(true, Ordering::Release);
         if let Some(host) = shared.notify.lock().as_ref() {
-            host.schedule_main();
+            // A panicking host callback must not kill the worker (the object would never
+            // render again and its Drop would wait JOIN_TIMEOUT): the result stays readable
+            // through `has_results`/`on_main`.
+            let _ = catch_unwind(AssertUnwindSafe(|| host.schedule_main()));
         }
     }
     *shared.exited.lock() = true;

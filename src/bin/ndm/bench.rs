@@ -216,6 +216,8 @@ fn compare(
         .arg(report)
         .arg("--plot")
         .arg(plot)
+        .arg("--markdown")
+        .arg(report.with_extension("md"))
         .stdout(std::process::Stdio::null())
         .status()
         .map_err(|e| {
