@@ -73,9 +73,25 @@ pub fn write_wav_as(
 
 /// Reads an audio file (WAV, FLAC, Ogg Vorbis, AIFF, MP3; any bit depth) as mono: channels are
 /// averaged. Falls back to hound for WAV files symphonia rejects.
+///
+/// A decoder that panics on a corrupt file (symphonia 0.5 does, e.g. on an AIFF or WAV header
+/// with a sample rate of 0: fuzz/regressions/audio_decode/) gives an `AudioDecode` error.
 pub fn read_audio(path: impl AsRef<Path>) -> Result<Sound, NdmError> {
     let path = path.as_ref();
-    match read_symphonia(path) {
+    let guarded = |f: fn(&Path) -> Result<Sound, NdmError>| {
+        std::panic::catch_unwind(|| f(path)).unwrap_or_else(|p| {
+            let what = p
+                .downcast_ref::<&str>()
+                .map(|s| s.to_string())
+                .or_else(|| p.downcast_ref::<String>().cloned())
+                .unwrap_or_default();
+            Err(NdmError::AudioDecode {
+                path: path.to_path_buf(),
+                reason: format!("corrupt file (the decoder failed: {what})"),
+            })
+        })
+    };
+    match guarded(read_symphonia) {
         Ok(s) => Ok(s),
         Err(e) => {
             let is_wav = path
@@ -83,7 +99,7 @@ pub fn read_audio(path: impl AsRef<Path>) -> Result<Sound, NdmError> {
                 .and_then(|e| e.to_str())
                 .is_some_and(|e| e.eq_ignore_ascii_case("wav") || e.eq_ignore_ascii_case("wave"));
             if is_wav {
-                read_hound(path).map_err(|_| e)
+                guarded(read_hound).map_err(|_| e)
             } else {
                 Err(e)
             }

@@ -17,6 +17,25 @@ pub const BUNDLE_FORMAT_VERSION: u32 = 1;
 /// Name of the description file inside a bundle folder.
 pub const BUNDLE_JSON: &str = "bundle.json";
 
+/// Upper bounds on what a bundle may declare (RELIABILITY.md). A corrupt or hostile
+/// bundle.json must fail validation, not make the loader allocate gigabytes or overflow.
+pub mod limits {
+    /// Largest bundle.json read (the real ones are about 50 kB).
+    pub const MAX_JSON_BYTES: u64 = 16 << 20;
+    /// Largest model file (ONNX protobufs stop at 2 GiB).
+    pub const MAX_MODEL_BYTES: u64 = 2 << 30;
+    pub const MAX_SAMPLE_RATE: u32 = 768_000;
+    pub const MAX_N_FFT: usize = 1 << 16;
+    pub const MAX_FRAMES: usize = 1 << 16;
+    /// `frames · hop` (a drum one-shot; 2^24 samples is 6 minutes at 44.1 kHz).
+    pub const MAX_LENGTH_SAMPLES: usize = 1 << 24;
+    pub const MAX_N_MELS: usize = 1024;
+    /// The object parses class indices up to 4095.
+    pub const MAX_CLASSES: usize = 4096;
+    /// The object's `z` message takes at most 4096 numbers.
+    pub const MAX_LATENT_DIM: usize = 4096;
+}
+
 /// `bundle.json`, exactly as in models/BUNDLE.md.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct BundleSpec {
@@ -126,10 +145,28 @@ impl Bundle {
     pub fn load(dir: impl AsRef<Path>) -> Result<Bundle, NdmError> {
         let dir = dir.as_ref().to_path_buf();
         let json_path = dir.join(BUNDLE_JSON);
-        let text = fs::read_to_string(&json_path).map_err(|source| NdmError::BundleIo {
+        let io_err = |source| NdmError::BundleIo {
             path: json_path.clone(),
             source,
-        })?;
+        };
+        // Read at most MAX_JSON_BYTES + 1: a huge (or endless, e.g. a FIFO) bundle.json is
+        // refused without reading it all.
+        let mut text = String::new();
+        fs::File::open(&json_path)
+            .map_err(io_err)?
+            .take(limits::MAX_JSON_BYTES + 1)
+            .read_to_string(&mut text)
+            .map_err(io_err)?;
+        if text.len() as u64 > limits::MAX_JSON_BYTES {
+            return Err(NdmError::invalid(
+                &json_path,
+                "(file)",
+                format!(
+                    "bundle.json is larger than {} MiB",
+                    limits::MAX_JSON_BYTES >> 20
+                ),
+            ));
+        }
         let spec: BundleSpec =
             serde_json::from_str(&text).map_err(|source| NdmError::BundleJson {
                 path: json_path.clone(),
@@ -179,6 +216,11 @@ impl Bundle {
             source,
         };
         let mut file = fs::File::open(&path).map_err(io_err)?;
+        // The size first: a wrong file fails at once instead of being hashed to the end.
+        let len = file.metadata().map_err(io_err)?.len();
+        if len != self.model_spec(kind).bytes {
+            return check_model(&path, self.model_spec(kind), len, &[]);
+        }
         let mut hasher = Sha256::new();
         let mut buf = vec![0u8; 1 << 16];
         let mut total = 0u64;
@@ -268,6 +310,22 @@ pub fn validate_spec(s: &BundleSpec, path: &Path) -> Result<(), NdmError> {
     if s.sample_rate == 0 {
         return bad("sample_rate", "must be positive".into());
     }
+    for (field, value, max) in [
+        (
+            "sample_rate",
+            s.sample_rate as usize,
+            limits::MAX_SAMPLE_RATE as usize,
+        ),
+        ("stft.n_fft", s.stft.n_fft, limits::MAX_N_FFT),
+        ("frames", s.frames, limits::MAX_FRAMES),
+        ("mel.n_mels", s.mel.n_mels, limits::MAX_N_MELS),
+        ("classes", s.classes.len(), limits::MAX_CLASSES),
+        ("latent_dim", s.latent_dim, limits::MAX_LATENT_DIM),
+    ] {
+        if value > max {
+            return bad(field, format!("is {value}, more than the limit {max}"));
+        }
+    }
     let st = &s.stft;
     if st.hop == 0 || st.win == 0 || st.n_fft == 0 {
         return bad(
@@ -293,15 +351,22 @@ pub fn validate_spec(s: &BundleSpec, path: &Path) -> Result<(), NdmError> {
     if s.frames == 0 {
         return bad("frames", "must be positive".into());
     }
-    if s.length_samples != s.frames * st.hop {
+    let expected_len = s.frames.saturating_mul(st.hop);
+    if s.length_samples != expected_len {
         return bad(
             "length_samples",
             format!(
-                "is {}, expected frames·hop = {}·{} = {}",
-                s.length_samples,
-                s.frames,
-                st.hop,
-                s.frames * st.hop
+                "is {}, expected frames·hop = {}·{} = {expected_len}",
+                s.length_samples, s.frames, st.hop,
+            ),
+        );
+    }
+    if expected_len > limits::MAX_LENGTH_SAMPLES {
+        return bad(
+            "length_samples",
+            format!(
+                "is {expected_len}, more than the limit {}",
+                limits::MAX_LENGTH_SAMPLES
             ),
         );
     }
@@ -401,8 +466,15 @@ pub fn validate_spec(s: &BundleSpec, path: &Path) -> Result<(), NdmError> {
                 format!("{:?} is not 64 hex digits", f.sha256),
             );
         }
-        if f.bytes == 0 {
-            return bad(&format!("{name}.bytes"), "must be positive".into());
+        if f.bytes == 0 || f.bytes > limits::MAX_MODEL_BYTES {
+            return bad(
+                &format!("{name}.bytes"),
+                format!(
+                    "is {}, must lie in 1..={} (2 GiB)",
+                    f.bytes,
+                    limits::MAX_MODEL_BYTES
+                ),
+            );
         }
     }
     let l = &s.latent;

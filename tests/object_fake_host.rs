@@ -948,15 +948,22 @@ fn no_model_at_start_reports_and_loads_later() {
         ("bang", vec![]),
         ("random", vec![]),
         ("z", vec![f(0.0); 64]),
-        ("class", vec![s("kick")]),
     ] {
         host.clear();
         obj.handle(0, sel, &atoms);
         assert!(host.settle(&obj, T));
         assert_eq!(host.errors().len(), 1, "{sel}: {:?}", host.errors());
     }
+    // A class name before any model is kept and resolved when the model loads.
+    host.clear();
+    obj.handle(0, "class", &[s("hat")]);
+    assert!(host.errors().is_empty(), "{:?}", host.errors());
+    assert_eq!(obj.snapshot().pending_class.as_deref(), Some("hat"));
     obj.handle(0, "model", &[s("/b/late")]);
     assert!(host.settle(&obj, T));
+    assert!(host.errors().is_empty(), "{:?}", host.errors());
+    assert_eq!(obj.snapshot().class, 2);
+    assert_eq!(obj.snapshot().pending_class, None);
     host.clear();
     obj.handle(0, "bang", &[]);
     assert!(host.settle(&obj, T));

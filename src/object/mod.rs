@@ -16,9 +16,12 @@
 //!   `xy`, `fine`, `z`, `class`, `axes`, `range` and `recall` render too, throttled: while a
 //!   render runs, further changes only mark the state dirty, and one render of the latest
 //!   state follows when it finishes.
-//! - An explicit request (a bang, ...) supersedes any render in flight: the older result is
-//!   dropped when it arrives (generation counter), so after a burst the buffer holds the
-//!   sound of the last parameters.
+//! - An explicit request (a bang, ...) replaces any render still waiting (one slot, latest
+//!   request wins). A render already running finishes and its sound is written if nothing
+//!   newer was written meanwhile (generation counter): renders run in request order, so a
+//!   storm of requests faster than the renders still updates the buffer (no starvation), an
+//!   older sound never overwrites a newer one, and after a burst the buffer holds the sound
+//!   of the last parameters.
 //! - Identical parameters (model, class, latent, vocoder, trim, sample rate) reuse the last
 //!   sound without rendering.
 //! - The sound is rendered at the target buffer's own sample rate (the model's rate when the
@@ -125,6 +128,9 @@ struct State {
     last: Option<(RenderKey, Arc<Sound>)>,
     requested_gen: u64,
     completed_gen: u64,
+    /// Generation of the newest sound written (or re-sent from the cache); an older result
+    /// arriving later is dropped.
+    delivered_gen: u64,
     pending_autorender: bool,
     encode_gen: u64,
 }
@@ -217,6 +223,7 @@ impl DrumObject {
                 last: None,
                 requested_gen: 0,
                 completed_gen: 0,
+                delivered_gen: 0,
                 pending_autorender: false,
                 encode_gen: 0,
             }),
@@ -246,8 +253,22 @@ impl DrumObject {
                 let name = match &rest[i] {
                     Atom::Symbol(s) if s.starts_with('@') && s.len() > 1 => s[1..].to_string(),
                     other => {
-                        fx.error(format!("box arguments: expected @attribute, got `{other}`"));
-                        i += 1;
+                        // One error for the whole run of stray atoms, not one per atom (a
+                        // box with thousands of numbers must not flood the console).
+                        let skip = rest[i..]
+                            .iter()
+                            .position(|a| matches!(a, Atom::Symbol(s) if s.starts_with('@') && s.len() > 1))
+                            .unwrap_or(rest.len() - i);
+                        let more = if skip > 1 {
+                            format!(" (and {} more atoms ignored)", skip - 1)
+                        } else {
+                            String::new()
+                        };
+                        fx.error(format!(
+                            "box arguments: expected @attribute, got `{}`{more}",
+                            short(&other.to_string())
+                        ));
+                        i += skip;
                         continue;
                     }
                 };
@@ -681,6 +702,7 @@ impl DrumObject {
             if *k == key {
                 let sound = sound.clone();
                 st.completed_gen = st.requested_gen;
+                st.delivered_gen = st.requested_gen;
                 deliver(st, fx, &*self.host, sound);
                 return;
             }
@@ -746,7 +768,12 @@ impl DrumObject {
         match outcome {
             Outcome::Rendered { gen, key, sound } => {
                 st.completed_gen = st.completed_gen.max(gen);
-                if gen == st.requested_gen && key.epoch == st.epoch {
+                // Renders run one at a time in request order, so a result newer than the last
+                // one written is written even when a still newer request is waiting: a
+                // storm of requests faster than the renders keeps updating the buffer instead
+                // of starving it, and the last result written is the last request's.
+                if gen > st.delivered_gen && key.epoch == st.epoch {
+                    st.delivered_gen = gen;
                     st.last = Some((key, sound.clone()));
                     deliver(st, fx, &*self.host, sound);
                 }
