@@ -1,4 +1,4 @@
-//! `ndm~` for Pure Data: a thin adapter over ndm's host-agnostic [`DrumObject`].
+//! `ndm~` for Pure Data: a thin adapter over ndm's [`DrumObject`] and the helpers of `ndm::object::adapter`.
 //!
 //! Inlets: left = the message table, middle (proxy) = `list x y [fine]`, right (proxy) = class.
 //! Outlets: done bang, latent messages, info messages. Pd arrays play buffer~: a sound resizes
@@ -10,18 +10,14 @@
 //! ndm's default bundle, loaded on the worker via a `model` message at creation. Every entry
 //! point catches panics. Relative `model`/`write` paths resolve against the patch's folder.
 
-use std::cell::Cell;
-use std::ffi::{c_int, c_long, c_void, CStr, CString};
-use std::panic::{catch_unwind, AssertUnwindSafe};
-use std::path::{Path, PathBuf};
+use std::ffi::{c_int, c_long, c_void, CStr};
+use std::path::PathBuf;
 use std::ptr::null_mut;
 use std::sync::atomic::{AtomicBool, AtomicPtr, Ordering::Relaxed};
 use std::sync::Arc;
-use std::time::{Duration, Instant};
 
-use ndm::engine::{find_ort_library, Engine, EngineOptions};
-use ndm::object::{Atom, BufferInfo, DrumObject, Host, HostError, Loader};
-use ndm::synth::Synth;
+use ndm::object::adapter::{self as ad, c_string as cstr, Polled};
+use ndm::object::{Atom, BufferInfo, DrumObject, Host, HostError};
 use pd_sys as pd;
 use pd_sys::t_atomtype::{A_FLOAT, A_GIMME, A_NULL, A_SYMBOL};
 
@@ -48,19 +44,12 @@ struct Proxy {
     inlet: usize,
 }
 
-struct Inner {
-    obj: DrumObject,
+/// The object, its clock state and its Pd parts; `base_dir` is the patch's folder.
+type Inner = Polled<Parts>;
+struct Parts {
     host: Arc<PdHost>,
     clock: *mut pd::_clock,
     proxies: [*mut Proxy; 2],
-    canvas_dir: PathBuf,
-    armed: Cell<bool>,
-    /// Logical and real time when polling began (for the batch-mode throttle).
-    since: Cell<(f64, Instant)>,
-    /// Entry points on the stack; a free from inside one (an outlet feeding back into a
-    /// message that deletes the object) defers dropping until the outermost returns.
-    depth: Cell<u32>,
-    freed: Cell<bool>,
 }
 
 struct PdHost {
@@ -76,10 +65,6 @@ struct PdHost {
 unsafe impl Send for PdHost {}
 unsafe impl Sync for PdHost {}
 
-fn cstr(s: &str) -> CString {
-    CString::new(s.replace('\0', "")).unwrap_or_default()
-}
-
 fn sym(s: &str) -> *mut pd::t_symbol {
     unsafe { pd::gensym(cstr(s).as_ptr()) }
 }
@@ -92,11 +77,8 @@ unsafe fn sym_name(s: *const pd::t_symbol) -> String {
 }
 
 unsafe fn to_atoms(argc: c_int, argv: *const pd::t_atom) -> Vec<Atom> {
-    if argv.is_null() || argc <= 0 {
-        return Vec::new();
-    }
-    let v = std::slice::from_raw_parts(argv, argc as usize);
-    v.iter()
+    ad::slice_or_empty(argv, argc)
+        .iter()
         .map(|a| match a.a_type {
             A_FLOAT => Atom::Float(a.a_w.w_float as f64),
             A_SYMBOL => Atom::Symbol(sym_name(a.a_w.w_symbol)),
@@ -115,12 +97,7 @@ fn to_pd_atom(a: &Atom) -> pd::t_atom {
 }
 
 fn pd_rate() -> u32 {
-    let sr = unsafe { pd::sys_getsr() };
-    if sr.is_finite() && sr >= 1.0 {
-        sr as u32
-    } else {
-        0
-    }
+    ad::host_rate(unsafe { pd::sys_getsr() } as f64)
 }
 
 /// The named float array's words, or None if there is no such float array.
@@ -190,61 +167,28 @@ fn meth<F: Copy>(f: F) -> pd::t_method {
     Some(unsafe { std::mem::transmute_copy::<F, unsafe extern "C" fn()>(&f) })
 }
 
+const PANICKED: &CStr = c"ndm~: internal error (panic caught); the object keeps working";
 /// Runs `f`, turning a panic into a console line and `fallback`.
 fn guard<R>(fallback: R, f: impl FnOnce() -> R) -> R {
-    catch_unwind(AssertUnwindSafe(f)).unwrap_or_else(|_| {
-        unsafe { pd::post(c"ndm~: internal error (panic caught); the object keeps working".as_ptr()) };
-        fallback
-    })
+    ad::guarded(fallback, || unsafe { pd::post(PANICKED.as_ptr()) }, f)
 }
 
 /// Runs `f` on the object's state; drops the state afterwards if the object was freed inside.
 unsafe fn enter(inner: *mut Inner, f: impl FnOnce(&Inner)) {
-    if inner.is_null() {
-        return;
-    }
-    let i = &*inner;
-    i.depth.set(i.depth.get() + 1);
-    guard((), || f(i));
-    i.depth.set(i.depth.get() - 1);
-    if i.freed.get() && i.depth.get() == 0 {
-        drop(Box::from_raw(inner));
-    }
+    Inner::enter(inner, |i| guard((), || f(i)))
 }
 
-fn handle(i: &Inner, inlet: usize, sel: &str, mut atoms: Vec<Atom>) {
-    if inlet == 0 && (sel == "model" || sel == "write") {
-        if let Some(Atom::Symbol(p)) = atoms.first_mut() {
-            if Path::new(p.as_str()).is_relative() {
-                *p = i.canvas_dir.join(&*p).to_string_lossy().into_owned();
-            }
-        }
-    }
-    i.obj.handle(inlet, sel, &atoms);
-    if !i.freed.get() && !i.armed.get() && (!i.obj.is_idle() || i.obj.has_results()) {
-        i.armed.set(true);
-        i.since.set((unsafe { pd::clock_getlogicaltime() }, Instant::now()));
-        unsafe { pd::clock_delay(i.clock, POLL_MS) };
+fn handle(i: &Inner, inlet: usize, sel: &str, atoms: Vec<Atom>) {
+    if i.handle(inlet, sel, atoms, || unsafe { pd::clock_getlogicaltime() }) {
+        unsafe { pd::clock_delay(i.extra.clock, POLL_MS) };
     }
 }
 
 unsafe extern "C" fn tick(x: *mut NdmPd) {
-    guard((), || {
-        enter((*x).inner, |i| {
-            i.armed.set(false);
-            if i.host.pending.swap(false, Relaxed) || i.obj.has_results() {
-                i.obj.on_main();
-            }
-            if i.freed.get() || (i.obj.is_idle() && !i.obj.has_results()) {
-                return;
-            }
-            let (t0, r0) = i.since.get();
-            if pd::clock_gettimesince(t0) > r0.elapsed().as_secs_f64() * 1e3 + 1e3 {
-                std::thread::sleep(Duration::from_millis(1)); // -batch: do not spin
-            }
-            i.armed.set(true);
-            pd::clock_delay(i.clock, POLL_MS);
-        })
+    enter((*x).inner, |i| {
+        if i.tick(&i.extra.host.pending, |t0| pd::clock_gettimesince(t0)) {
+            pd::clock_delay(i.extra.clock, POLL_MS);
+        }
     })
 }
 
@@ -259,35 +203,6 @@ unsafe extern "C" fn proxy_anything(p: *mut Proxy, s: *mut pd::t_symbol, argc: c
     guard((), || {
         let (sel, atoms, inlet) = (sym_name(s), to_atoms(argc, argv), (*p).inlet);
         enter((*(*p).owner).inner, |i| handle(i, inlet, &sel, atoms))
-    })
-}
-
-/// The model bundle: next to the external (package layout), else ndm's default.
-fn find_bundle(dir: &Path) -> Result<PathBuf, String> {
-    let local = dir.join("models").join("ndm-v1");
-    let default = ndm::default_bundle_dir();
-    for d in [&local, &default] {
-        if d.join("bundle.json").is_file() {
-            return Ok(d.clone());
-        }
-    }
-    Err(format!(
-        "no model bundle found in {} nor {} (set NDM_BUNDLE or send `model <folder>`); \
-         bangs do nothing until a model is loaded",
-        local.display(),
-        default.display()
-    ))
-}
-
-/// Loads engines with `libonnxruntime.so` next to the external if there, else `$ORT_DYLIB_PATH`
-/// as given, else ndm's search (`find_ort_library`).
-fn loader(dir: &Path) -> Loader {
-    let local = dir.join("libonnxruntime.so");
-    Arc::new(move |p: &Path| {
-        let env = std::env::var_os("ORT_DYLIB_PATH").filter(|p| !p.is_empty()).map(PathBuf::from);
-        let ort_library = Some(local.clone()).filter(|p| p.is_file()).or(env).or_else(find_ort_library);
-        let opts = EngineOptions { ort_library, ..EngineOptions::default() };
-        Ok(Arc::new(Engine::load_with(p, &opts)?) as Arc<dyn Synth>)
     })
 }
 
@@ -316,24 +231,15 @@ unsafe extern "C" fn ndm_new(_s: *mut pd::t_symbol, argc: c_int, argv: *mut pd::
         });
         let dir = PathBuf::from(CStr::from_ptr(pd::class_gethelpdir(class)).to_string_lossy().into_owned());
         let canvas = pd::canvas_getcurrent();
-        let canvas_dir = if canvas.is_null() {
-            PathBuf::new()
-        } else {
-            PathBuf::from(sym_name(pd::canvas_getdir(canvas)))
-        };
-        let inner = Box::into_raw(Box::new(Inner {
-            obj: DrumObject::new(host.clone(), None, loader(&dir), &to_atoms(argc, argv)),
-            host: host.clone(),
-            clock: pd::clock_new(x as *mut c_void, meth(tick as unsafe extern "C" fn(*mut NdmPd))),
-            proxies,
-            canvas_dir,
-            armed: Cell::new(false),
-            since: Cell::new((0.0, Instant::now())),
-            depth: Cell::new(0),
-            freed: Cell::new(false),
-        }));
+        let canvas_dir =
+            canvas.as_ref().map_or(PathBuf::new(), |c| PathBuf::from(sym_name(pd::canvas_getdir(c))));
+        // libonnxruntime.so and the model bundle next to the external if there, else ndm's defaults.
+        let (loader, bundle) = ad::beside(&dir, ndm::default_bundle_dir());
+        let obj = DrumObject::new(host.clone(), None, loader, &to_atoms(argc, argv));
+        let clock = pd::clock_new(x as *mut c_void, meth(tick as unsafe extern "C" fn(*mut NdmPd)));
+        let inner = Inner::new(obj, canvas_dir, Parts { host: host.clone(), clock, proxies }).into_raw();
         (*x).inner = inner;
-        match find_bundle(&dir) {
+        match bundle {
             Ok(b) => enter(inner, |i| handle(i, 0, "model", vec![Atom::sym(b.to_string_lossy())])),
             Err(e) => host.post_error(&e),
         }
@@ -343,20 +249,14 @@ unsafe extern "C" fn ndm_new(_s: *mut pd::t_symbol, argc: c_int, argv: *mut pd::
 
 unsafe extern "C" fn ndm_free(x: *mut NdmPd) {
     guard((), || {
-        let inner = std::mem::replace(&mut (*x).inner, null_mut());
-        if inner.is_null() {
-            return;
-        }
-        let i = &*inner;
-        i.host.dead.store(true, Relaxed);
-        i.freed.set(true);
-        pd::clock_free(i.clock);
-        for p in i.proxies {
-            pd::pd_free(p as *mut pd::t_pd);
-        }
-        if i.depth.get() == 0 {
-            drop(Box::from_raw(inner)); // joins the worker (bounded by its join timeout)
-        }
+        // Drops the state (joining the worker) now, or when the outermost entry point returns.
+        Inner::free(std::mem::replace(&mut (*x).inner, null_mut()), |i| {
+            i.extra.host.dead.store(true, Relaxed);
+            pd::clock_free(i.extra.clock);
+            for p in i.extra.proxies {
+                pd::pd_free(p as *mut pd::t_pd);
+            }
+        })
     })
 }
 

@@ -62,6 +62,19 @@ fn external() -> PathBuf {
     let exe = std::env::current_exe().unwrap();
     let dir = exe.parent().unwrap().parent().unwrap(); // target/<profile>/deps/..
     let p = dir.join("libndm_pd.so");
+    // `cargo test` builds the crate's test harness, not its cdylib: build the external itself,
+    // so these tests never run a stale one.
+    static BUILT: std::sync::OnceLock<()> = std::sync::OnceLock::new();
+    BUILT.get_or_init(|| {
+        let release = dir.file_name().is_some_and(|n| n == "release");
+        let mut cmd = Command::new(std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into()));
+        cmd.args(["build", "--quiet", "-p", "ndm-pd", "--lib"]);
+        if release {
+            cmd.arg("--release");
+        }
+        let status = cmd.status().expect("run cargo build -p ndm-pd");
+        assert!(status.success(), "cargo build -p ndm-pd failed");
+    });
     assert!(p.is_file(), "{} missing: build with cargo build -p ndm-pd", p.display());
     p
 }

@@ -4,6 +4,8 @@
 //! - [`host`]: the seam trait a host implements.
 //! - `worker`: the render thread (latest request wins).
 //! - [`testing`]: a fake host and a fake synth for tests and benchmarks.
+//! - [`adapter`]: host-independent helpers of the Max and Pd adapters (finding the model and
+//!   ONNX Runtime next to the external, shared engines, atoms and buffers, clock polling).
 //!
 //! Threading: [`DrumObject`]'s entry points take `&self` and may be called from any host
 //! thread (Max may deliver messages on its scheduler thread). They hold the object's state
@@ -28,6 +30,7 @@
 //!   buffer reports 0 or does not exist). A missing buffer is an error; the sound is kept for
 //!   `write` and for the next bang.
 
+pub mod adapter;
 pub mod host;
 pub mod messages;
 pub mod testing;

@@ -5,12 +5,14 @@
 //! Threads: messages that arrive off the main thread (the scheduler thread, in overdrive) are
 //! deferred with `defer_low`, so buffer~ resizing and outlets happen on the main thread only.
 //! The worker hands results back through a qelem (`schedule_main` = `qelem_set`, thread-safe).
+//! The model is found relative to the external's own binary (`ndm::object::adapter`, which holds
+//! the host-independent helpers), and engines are shared by every `ndm~` per bundle folder.
 #![allow(clippy::missing_safety_doc)]
 
 use std::ffi::{c_void, CStr, CString};
 use std::os::raw::{c_char, c_long, c_short};
 use std::panic::{catch_unwind, AssertUnwindSafe as Safe};
-use std::path::Path;
+use std::path::PathBuf;
 use std::sync::Arc;
 
 use median::atom::{Atom as MaxAtom, AtomValue};
@@ -24,11 +26,10 @@ use median::object::MaxObj;
 use median::outlet::{OutAnything, SendValue};
 use median::symbol::SymbolRef;
 use median::wrapper::{MaxObjWrapped, MaxObjWrapper, WrapperWrapped};
-use ndm::object::messages::{PortSpec, ATTRIBUTES, INLETS, OUTLETS};
-use ndm::object::{Atom, AxesCmd, BufferInfo, DrumObject, Host, HostError, Loader, VocoderCmd};
-
-mod bundle;
-use bundle::{default_bundle, load_engine, resolve};
+use ndm::object::adapter::{self as ad, port_assist as assist};
+use ndm::object::messages::{ATTRIBUTES, INLETS, OUTLETS};
+use ndm::object::{Atom, BufferInfo, DrumObject, Host, HostError};
+use ndm::EngineOptions;
 
 type Wrapper = MaxObjWrapper<NdmTilde>;
 type DeferFn = unsafe extern "C" fn(*mut c_void, *mut t_symbol, c_short, *mut t_atom);
@@ -42,7 +43,7 @@ unsafe impl Send for Ptr {}
 unsafe impl Sync for Ptr {}
 
 fn cstring(s: &str) -> CString {
-    CString::new(s.replace('\0', " ")).unwrap_or_default()
+    CString::new(s.replace('\0', " ")).unwrap_or_default() // a NUL becomes a space (ad::c_string drops it)
 }
 fn sym(s: &str) -> *mut t_symbol {
     unsafe { max_sys::gensym(cstring(s).as_ptr()) }
@@ -69,10 +70,18 @@ fn to_max(a: &Atom) -> MaxAtom {
     }
 }
 unsafe fn max_atoms<'a>(ac: c_long, av: *const t_atom) -> &'a [MaxAtom] {
-    match av.is_null() || ac <= 0 {
-        true => &[],
-        false => std::slice::from_raw_parts(av as *const MaxAtom, ac as usize), // transparent
-    }
+    ad::slice_or_empty(av as *const MaxAtom, ac) // MaxAtom is a transparent t_atom
+}
+/// `models/` of the package the external was loaded from (never a path compiled in).
+fn models_dir() -> Option<PathBuf> {
+    ad::models_dir_above(&ad::module_path()?)
+}
+/// Engine options: on Intel macOS (load-dynamic) ONNX Runtime is the libonnxruntime.dylib next to the binary.
+fn engine_options() -> EngineOptions {
+    let ort_library = ad::module_path()
+        .filter(|_| cfg!(all(target_os = "macos", target_arch = "x86_64")))
+        .and_then(|p| Some(p.parent()?.join("libonnxruntime.dylib")));
+    EngineOptions { intra_threads: 1, ort_library }
 }
 
 /// A buffer~ looked up by name for the duration of one call (main thread only).
@@ -84,11 +93,10 @@ impl Buf {
         if b.1.is_null() { Err(HostError::NoSuchBuffer(name.into())) } else { Ok(b) }
     }
     fn info(&self) -> BufferInfo {
-        let sr = unsafe { max_sys::buffer_getsamplerate(self.1) };
         BufferInfo {
             frames: unsafe { max_sys::buffer_getframecount(self.1) }.max(0) as usize,
             channels: unsafe { max_sys::buffer_getchannelcount(self.1) }.max(0) as usize,
-            sample_rate: if sr.is_finite() && sr >= 1.0 { sr.round() as u32 } else { 0 },
+            sample_rate: ad::host_rate(unsafe { max_sys::buffer_getsamplerate(self.1) }),
         }
     }
     /// Runs `f` on the locked samples, interleaved (frame f of channel c is s[f * channels + c]).
@@ -128,8 +136,7 @@ impl Host for MaxHost {
     }
     fn read_buffer(&self, name: &str) -> Result<(Vec<f32>, u32), HostError> {
         let b = Buf::find(self.obj, name)?;
-        let mix = |s: &mut [f32], _, ch: usize| -> Vec<f32> { s.chunks_exact(ch.max(1)).map(|f| f.iter().sum::<f32>() / f.len() as f32).collect() };
-        let mono = b.samples(name, false, mix)?;
+        let mono = b.samples(name, false, |s, _, ch| ad::mix_to_mono(s, ch))?;
         if mono.is_empty() {
             return Err(HostError::EmptyBuffer(name.into()));
         }
@@ -150,9 +157,7 @@ impl Host for MaxHost {
             if frames < len || ch == 0 {
                 return Some(format!("could not resize it to {len} samples (it has {frames})"));
             }
-            for (f, frame) in s.chunks_exact_mut(ch).enumerate() {
-                frame.fill(samples.get(f).copied().unwrap_or(0.0)); // the mono sound in every channel
-            }
+            ad::fill_interleaved(s, ch, samples); // the mono sound in every channel
             None
         })?;
         reason.map_or(Ok(()), |reason| Err(HostError::Buffer { name: name.into(), reason }))
@@ -189,7 +194,6 @@ median::external! {
     impl MaxObjWrapped<NdmTilde> for NdmTilde {
         fn new(builder: &mut dyn MaxWrappedBuilder<Self>) -> Self {
             // Inlets: left (messages) + proxies; outlets left to right; assist from the table.
-            let assist = |i: usize, p: &[PortSpec]| p.iter().find(|p| p.index == i).map_or(String::new(), |p| format!("{}: {}", p.name, p.digest));
             builder.with_default_inlet_assist(&assist(0, INLETS));
             for i in 1..INLETS.len() {
                 builder.add_inlet_with_assist(MaxInlet::Proxy, &assist(i, INLETS));
@@ -201,22 +205,17 @@ median::external! {
             let host = Arc::new(MaxHost { obj: owner, qelem, outlets });
             // Known `@attr value` groups reach the attribute setters through Max (right after
             // `new`); the core gets the buffer name and unknown @groups, which it reports.
-            let mut known = false;
-            let args: Vec<Atom> = builder.creation_args().iter().map(from_max).filter(|a| {
-                if let Some(name) = if let Atom::Symbol(s) = a { s.strip_prefix('@') } else { None } {
-                    known = ATTRIBUTES.iter().any(|x| x.name == name);
-                }
-                !known
-            }).collect();
+            let args = ad::strip_known_attributes(builder.creation_args().iter().map(from_max).collect());
             let obj = catch_unwind(Safe(|| {
-                let synth = match default_bundle() {
-                    Some(dir) => load_engine(&dir).map_err(|e| host.post_error(&format!("model {}: {e}", dir.display()))).ok(),
+                let synth = match ad::package_bundle(models_dir().as_deref()) {
+                    Some(dir) => ad::shared_engine(&dir, &engine_options()).map_err(|e| host.post_error(&format!("model {}: {e}", dir.display()))).ok(),
                     None => {
                         host.post_error("no model bundle found (models/ndm-v1 in the package); send model <folder>");
                         None
                     }
                 };
-                let loader: Loader = Arc::new(|p: &Path| load_engine(&resolve(p)));
+                // `model ndm-v1` (a relative folder) means the package's models/ndm-v1.
+                let loader = ad::shared_loader(|p| ad::resolve_in(models_dir().as_deref(), p), engine_options);
                 DrumObject::new(host.clone(), synth, loader, &args)
             }));
             Self { obj: obj.map_err(|_| host.post_error("internal error while creating the object")).ok(), qelem }
@@ -263,29 +262,6 @@ impl NdmTilde {
             o.handle(inlet, sel, &atoms.iter().map(from_max).collect::<Vec<_>>())
         }
     }
-    /// An attribute's current value, for Max's getter (inspector, `getrange`, pattr).
-    fn attr_value(&self, name: &str) -> Vec<Atom> {
-        let Some(s) = self.obj.as_ref().map(|o| o.snapshot()) else { return vec![] };
-        let (int, word) = (|v: u64| Atom::Int(v as i64), |w: &str| Atom::sym(w));
-        match name {
-            "buffer" => s.buffer.map(Atom::Symbol).into_iter().collect(),
-            "class" => vec![int(s.class as u64)],
-            "axes" => match s.axes {
-                AxesCmd::Pca => vec![word("pca")],
-                AxesCmd::Random { seed } => [word("random")].into_iter().chain(seed.map(int)).collect(),
-                AxesCmd::Explicit(d) => d.iter().map(|&i| int(i as u64)).collect(),
-            },
-            "range" => vec![Atom::Float(s.range)],
-            "seed" => vec![int(s.seed)],
-            "autorender" => vec![int(s.autorender as u64)],
-            "trim" => vec![int(s.trim as u64)],
-            "vocoder" => match s.vocoder {
-                VocoderCmd::Mcnn => vec![word("mcnn")],
-                VocoderCmd::GriffinLim { iterations } => [word("griffinlim")].into_iter().chain(iterations.map(|n| int(n as u64))).collect(),
-            },
-            _ => vec![],
-        }
-    }
 }
 
 impl Drop for NdmTilde {
@@ -306,7 +282,9 @@ unsafe fn attr_name(attr: *mut c_void) -> String {
 }
 unsafe extern "C" fn attr_get(w: &Wrapper, attr: *mut c_void, ac: *mut c_long, av: *mut *mut t_atom) -> t_max_err {
     let _ = catch_unwind(Safe(|| {
-        let (values, mut alloc) = (w.wrapped().attr_value(&attr_name(attr)), 0 as c_char);
+        // An attribute's current value, for Max's getter (inspector, `getrange`, pattr).
+        let values = w.wrapped().obj.as_ref().and_then(|o| o.attribute_value(&attr_name(attr))).unwrap_or_default();
+        let mut alloc = 0 as c_char;
         if max_sys::atom_alloc_array(values.len().max(1) as _, ac, av, &mut alloc) == 0 {
             *ac = values.len() as _;
             for (i, v) in values.iter().enumerate() {
