@@ -86,6 +86,9 @@ enum Step {
     WaitDone,
     WaitModel,
     WaitMs(u32),
+    /// `[delay 0]` in the main patch: the next stage runs in a later scheduler event of the same
+    /// logical time, with nothing of `[pd sub]` on the call stack.
+    Defer,
 }
 use Step::*;
 
@@ -143,6 +146,8 @@ struct Run {
     dir: PathBuf,
     out: String,
     ok: bool,
+    /// The signal that killed pd (`timeout` re-raises it), if one did.
+    signal: Option<i32>,
 }
 
 impl Run {
@@ -256,6 +261,12 @@ fn run_pd(
                 p.connect(r, 0, w, 0);
                 p.connect(w, 0, go, 0);
             }
+            Defer => {
+                let d = p.add("obj", "delay 0");
+                let go = p.add("msg", &next);
+                p.connect(r, 0, d, 0);
+                p.connect(d, 0, go, 0);
+            }
         }
     }
     let r = p.add("obj", &format!("r st{}", steps.len()));
@@ -277,7 +288,15 @@ fn run_pd(
     let out = String::from_utf8_lossy(&o.stdout).into_owned() + &String::from_utf8_lossy(&o.stderr);
     eprintln!("--- {test}: pd exited with {:?}\n{out}", o.status.code());
     let ok = o.status.success() && !out.contains("TIMEOUT");
-    Run { dir, out, ok }
+    Run { dir, out, ok, signal: signal_of(&o.status) }
+}
+
+/// The signal that killed a process, if one did.
+fn signal_of(status: &std::process::ExitStatus) -> Option<i32> {
+    #[cfg(unix)]
+    return std::os::unix::process::ExitStatusExt::signal(status);
+    #[cfg(not(unix))]
+    return None;
 }
 
 fn write_wav(dir: &Path, name: &str) -> String {
@@ -716,4 +735,130 @@ fn burst_of_bangs_delivers_the_last_request() {
     let (got, _) = r.wav("out.wav");
     let last = [("xy", vec![Atom::Float(0.98), Atom::Float(0.5)])];
     assert_close(&got, &direct_render(&engine, &last, 44100), "burst");
+}
+
+/// Vanilla Pd only (no ndm~): `[pd sub]` holds `[r go]`, which `[t b b]`s into `<chain>`
+/// ending in the message box `; pd-sub clear` (also in `[pd sub]`), or, with `outside`, into
+/// `[s wantclear]` with `[r wantclear] -> [delay 0] -> [; pd-sub clear(` in the main patch.
+/// Returns the signal that killed pd, if one did.
+fn vanilla_self_delete(test: &str, chain: &str, outside: bool) -> Option<i32> {
+    let dir = tmp_dir_of(test);
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    let mut sub = vec!["#X obj 10 10 r go;".to_string(), "#X obj 10 40 t b b;".into()];
+    let mut n = 2;
+    let mut conn = vec!["#X connect 0 0 1 0;".to_string()];
+    let mut prev = (1, 1); // [t b b]'s right outlet
+    for o in chain.split(',').map(str::trim).filter(|o| !o.is_empty()) {
+        sub.push(format!("#X obj 10 {} {o};", 40 + 30 * n));
+        conn.push(format!("#X connect {} {} {n} 0;", prev.0, prev.1));
+        prev = (n, 0);
+        n += 1;
+    }
+    sub.push(format!(
+        "#X {};",
+        if outside { "obj 10 300 s wantclear" } else { "msg 10 300 \\; pd-sub clear" }
+    ));
+    conn.push(format!("#X connect {} {} {n} 0;", prev.0, prev.1));
+    sub.push("#X obj 100 40 print after;".into());
+    conn.push(format!("#X connect 1 0 {} 0;", n + 1));
+    let patch = format!(
+        "#N canvas 0 0 600 400 12;\n#N canvas 0 0 300 300 sub 0;\n{}\n{}\n#X restore 10 10 pd sub;\n\
+         #X obj 10 60 loadbang;\n#X obj 10 90 delay 10;\n#X msg 10 120 \\; go bang;\n\
+         #X obj 10 150 delay 100;\n#X msg 10 180 \\; pd quit;\n#X obj 200 60 r wantclear;\n\
+         #X obj 200 90 delay 0;\n#X msg 200 120 \\; pd-sub clear;\n#X obj 300 150 print cleared;\n\
+         #X connect 1 0 2 0;\n#X connect 2 0 3 0;\n#X connect 1 0 4 0;\n#X connect 4 0 5 0;\n\
+         #X connect 6 0 7 0;\n#X connect 7 0 8 0;\n#X connect 7 0 9 0;\n",
+        sub.join("\n"),
+        conn.join("\n")
+    );
+    std::fs::write(dir.join("test.pd"), patch).unwrap();
+    let o = Command::new("timeout")
+        .args(["60", "pd", "-nogui", "-batch", "-noaudio", "-stderr", "-open"])
+        .arg(dir.join("test.pd"))
+        .output()
+        .unwrap();
+    let out = String::from_utf8_lossy(&o.stderr);
+    eprintln!("--- {test}: pd exited with {:?}\n{out}", o.status);
+    if signal_of(&o.status).is_none() {
+        assert!(o.status.success() && out.contains("after: bang"), "{test}: {out}");
+        assert_eq!(outside, out.contains("cleared: bang"), "{test}: {out}");
+    }
+    signal_of(&o.status)
+}
+
+/// Deleting a canvas while one of its objects is on the call stack is unsafe in vanilla Pd
+/// itself, for any object: the deleted object's outlet (`outlet_bang` and friends walk its
+/// connection list) or method code runs on in freed memory when the deleting message returns.
+/// With Pd 0.53.1 the patch below dies of SIGSEGV in `outlet_bang` (`sched_tick` ->
+/// `[delay 0]` -> `outlet_bang`), with no external loaded. Deleting from a `[delay 0]` outside the
+/// deleted canvas is safe. The test pins that contract and proves ndm~ keeps it: whatever
+/// vanilla Pd does when a chain deletes its own canvas, ndm~ must do no worse.
+#[test]
+fn deleting_the_object_from_its_own_outlet_chain() {
+    let test = "self_delete";
+    let Some(b) = bundle(test) else { return };
+    if !have_pd(test) {
+        return;
+    }
+    // Vanilla Pd, no ndm~: a chain deleting its own canvas directly or through a [delay 0] in
+    // it, and the supported pattern (the [delay 0] outside it), which must not crash.
+    let vanilla_direct = vanilla_self_delete("vanilla_direct", "", false);
+    let vanilla_delay0 = vanilla_self_delete("vanilla_delay0", "delay 0", false);
+    assert_eq!(vanilla_self_delete("vanilla_outside", "", true), None, "the supported pattern crashed");
+    let env = [("NDM_BUNDLE", &*b.to_string_lossy())];
+    // The same with ndm~'s outlets: the right outlet's `model` message
+    // ([route model] -> [s ndm-model] -> ... -> `; pd-sub clear`), and the done bang
+    // ([t b b] -> [s ndm-done] -> ...), each directly, then deferred by a [delay 0] outside.
+    let cases: [(&str, Vec<Step>, Option<i32>); 4] = [
+        ("self_delete_model", vec![WaitModel, send(&["pd-sub clear"]), WaitMs(100)], vanilla_direct),
+        (
+            "self_delete_done",
+            vec![
+                WaitModel,
+                WaitMs(10),
+                send(&["ndm-l bang"]),
+                WaitDone,
+                send(&["pd-sub clear"]),
+                WaitMs(100),
+            ],
+            vanilla_direct,
+        ),
+        ("defer_delete_model", vec![WaitModel, Defer, send(&["pd-sub clear"]), WaitMs(100)], None),
+        (
+            "defer_delete_done",
+            vec![
+                WaitModel,
+                WaitMs(10),
+                send(&["ndm-l bang"]),
+                WaitDone,
+                Defer,
+                send(&["pd-sub clear", "ndm-l bang"]),
+                WaitMs(300),
+                // A new object in the emptied canvas, deleted again while it loads its model.
+                send(&["pd-sub obj 10 10 ndm~ ndm-out"]),
+                Defer,
+                send(&["pd-sub clear"]),
+                WaitMs(100),
+            ],
+            None,
+        ),
+    ];
+    for (name, steps, vanilla) in cases {
+        let r = run_pd(name, "ndm-out", &[("ndm-out", 100)], &steps, &env, None);
+        match vanilla {
+            // Pd survived its own self-deletion: so must ndm~.
+            None => {
+                assert!(r.ok, "{name}: pd crashed (signal {:?}) or hung", r.signal);
+                assert!(!r.has("panic caught"), "{name}: {}", r.out);
+            }
+            // Vanilla Pd crashes on this pattern by itself; ndm~ cannot make it safe (Pd frees
+            // its outlets and the [route]/[s] on the stack), so only report what happened.
+            Some(sig) => eprintln!(
+                "{name}: vanilla Pd dies of signal {sig} on this pattern (delay 0 inside: {:?}); \
+                 with ndm~: ok {}, signal {:?}",
+                vanilla_delay0, r.ok, r.signal
+            ),
+        }
+    }
 }
