@@ -39,6 +39,13 @@ fn have_pd(test: &str) -> bool {
     ok
 }
 
+/// The bundle for a test that renders in Pd, or None (with the reason printed) when there is no
+/// bundle or no `pd`.
+fn model_test(test: &str) -> Option<PathBuf> {
+    let b = bundle(test)?;
+    have_pd(test).then_some(b)
+}
+
 fn bundle(test: &str) -> Option<PathBuf> {
     let cands = [
         std::env::var_os("NDM_TEST_BUNDLE").map(PathBuf::from),
@@ -447,12 +454,9 @@ fn object_lifetime_without_model() {
 
 #[test]
 fn missing_onnx_runtime_is_reported() {
-    let Some(b) = bundle("missing_onnx_runtime_is_reported") else {
+    let Some(b) = model_test("missing_onnx_runtime_is_reported") else {
         return;
     };
-    if !have_pd("missing_onnx_runtime_is_reported") {
-        return;
-    }
     let b = b.to_string_lossy();
     let env = [("NDM_BUNDLE", &*b), ("ORT_DYLIB_PATH", "/nonexistent/libonnxruntime.so")];
     let r =
@@ -466,10 +470,9 @@ fn missing_onnx_runtime_is_reported() {
 }
 
 fn render_case(test: &str, rate: Option<u32>) {
-    let Some(b) = bundle(test) else { return };
-    if !have_pd(test) {
+    let Some(b) = model_test(test) else {
         return;
-    }
+    };
     let engine = Arc::new(Engine::load(&b).unwrap());
     let classes = engine.info().classes.clone();
     let class = &classes[1 % classes.len()];
@@ -503,12 +506,9 @@ fn render_matches_engine_at_model_rate() {
 
 #[test]
 fn every_message_of_the_table() {
-    let Some(b) = bundle("every_message_of_the_table") else {
+    let Some(b) = model_test("every_message_of_the_table") else {
         return;
     };
-    if !have_pd("every_message_of_the_table") {
-        return;
-    }
     let engine = Engine::load(&b).unwrap();
     let info = engine.info();
     let c1 = info.classes[1 % info.classes.len()].clone();
@@ -556,12 +556,9 @@ fn every_message_of_the_table() {
 
 #[test]
 fn encode_a_soundfile_loaded_into_an_array() {
-    let Some(b) = bundle("encode_a_soundfile") else {
+    let Some(b) = model_test("encode_a_soundfile") else {
         return;
     };
-    if !have_pd("encode_a_soundfile") {
-        return;
-    }
     let engine = Arc::new(Engine::load(&b).unwrap());
     let dir = tmp_dir_of("encode");
     // A decaying 80 Hz sine, written at Pd's rate (arrays have no rate: soundfiler does not resample).
@@ -614,12 +611,9 @@ fn direct_request(engine: &Arc<Engine>, rate: u32) -> ndm::synth::GenerateReques
 
 #[test]
 fn tiny_huge_and_missing_arrays() {
-    let Some(b) = bundle("tiny_huge_and_missing_arrays") else {
+    let Some(b) = model_test("tiny_huge_and_missing_arrays") else {
         return;
     };
-    if !have_pd("tiny_huge_and_missing_arrays") {
-        return;
-    }
     let dir = tmp_dir_of("arrays");
     let steps = [
         WaitModel,
@@ -648,12 +642,9 @@ fn tiny_huge_and_missing_arrays() {
 
 #[test]
 fn array_renamed_or_deleted_mid_render() {
-    let Some(b) = bundle("array_renamed_or_deleted_mid_render") else {
+    let Some(b) = model_test("array_renamed_or_deleted_mid_render") else {
         return;
     };
-    if !have_pd("array_renamed_or_deleted_mid_render") {
-        return;
-    }
     let steps = [
         WaitModel,
         send(&["ndm-l bang", "ndm-out rename other"]),
@@ -677,12 +668,9 @@ fn array_renamed_or_deleted_mid_render() {
 
 #[test]
 fn delete_the_object_while_it_renders() {
-    let Some(b) = bundle("delete_the_object_while_it_renders") else {
+    let Some(b) = model_test("delete_the_object_while_it_renders") else {
         return;
     };
-    if !have_pd("delete_the_object_while_it_renders") {
-        return;
-    }
     // WaitMs first: clearing [pd sub] from a chain that starts at ndm~'s own outlet would
     // delete Pd objects ([route], [s]) that are still on the call stack.
     let steps = [
@@ -708,12 +696,9 @@ fn delete_the_object_while_it_renders() {
 
 #[test]
 fn burst_of_bangs_delivers_the_last_request() {
-    let Some(b) = bundle("burst_of_bangs") else {
+    let Some(b) = model_test("burst_of_bangs") else {
         return;
     };
-    if !have_pd("burst_of_bangs") {
-        return;
-    }
     let engine = Arc::new(Engine::load(&b).unwrap());
     let dir = tmp_dir_of("burst");
     let mut msgs = Vec::new();
@@ -797,10 +782,9 @@ fn vanilla_self_delete(test: &str, chain: &str, outside: bool) -> Option<i32> {
 #[test]
 fn deleting_the_object_from_its_own_outlet_chain() {
     let test = "self_delete";
-    let Some(b) = bundle(test) else { return };
-    if !have_pd(test) {
+    let Some(b) = model_test(test) else {
         return;
-    }
+    };
     // Vanilla Pd, no ndm~: a chain deleting its own canvas directly or through a [delay 0] in
     // it, and the supported pattern (the [delay 0] outside it), which must not crash.
     let vanilla_direct = vanilla_self_delete("vanilla_direct", "", false);
