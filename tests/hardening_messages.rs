@@ -11,7 +11,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use ndm::object::messages::{self, ATTRIBUTES};
-use ndm::object::testing::{fake_loader, Event, FakeHost, FakeSynth};
+use ndm::object::testing::{fake_loader, standard_object, Event, FakeHost, FakeSynth};
 use ndm::object::{Atom, DrumObject, MAX_ERROR_CHARS};
 
 const T: Duration = Duration::from_secs(20);
@@ -416,12 +416,7 @@ fn class_name_before_model_is_pending() {
 #[test]
 fn attribute_values_round_trip() {
     let host = FakeHost::new();
-    let obj = DrumObject::new(
-        host.clone(),
-        Some(FakeSynth::standard()),
-        fake_loader(),
-        &[],
-    );
+    let obj = standard_object(&host);
     assert_eq!(obj.attribute_value("buffer"), Some(vec![]));
     assert_eq!(obj.attribute_value("class"), Some(vec![s("kick")]));
     assert_eq!(obj.attribute_value("axes"), Some(vec![s("pca")]));
@@ -543,12 +538,7 @@ fn error_wording_names_the_message_once() {
 #[test]
 fn hostile_strings_are_escaped_and_cut() {
     let host = FakeHost::new();
-    let obj = DrumObject::new(
-        host.clone(),
-        Some(FakeSynth::standard()),
-        fake_loader(),
-        &[],
-    );
+    let obj = standard_object(&host);
     obj.handle(0, "a\nb\u{1b}[2J", &[]);
     obj.handle(0, &"x".repeat(1 << 20), &[]);
     obj.handle(2, &"k".repeat(4096), &[]);

@@ -6,7 +6,9 @@ use std::sync::{mpsc, Arc};
 use std::time::{Duration, Instant};
 
 use ndm::object::messages::{self, ATTRIBUTES, MESSAGES};
-use ndm::object::testing::{fake_loader, Behaviour, Event, FakeHost, FakeSynth, FAKE_DIM, FAKE_SR};
+use ndm::object::testing::{
+    fake_loader, standard_object, Behaviour, Event, FakeHost, FakeSynth, FAKE_DIM, FAKE_SR,
+};
 use ndm::object::{Atom, AxesCmd, DrumObject, Host, VocoderCmd};
 use ndm::synth::{GenerateRequest, Synth, Vocoder};
 
@@ -707,12 +709,7 @@ fn buffers_missing_zero_length_rateless_and_stereo() {
 
     // No buffer at all.
     let host = FakeHost::new();
-    let obj = DrumObject::new(
-        host.clone(),
-        Some(FakeSynth::standard()),
-        fake_loader(),
-        &[],
-    );
+    let obj = standard_object(&host);
     obj.handle(0, "bang", &[]);
     assert!(host.settle(&obj, T));
     assert_eq!(host.errors().len(), 1);

@@ -394,3 +394,14 @@ pub fn fake_loader() -> Loader {
         Ok(s)
     })
 }
+
+/// An object on `host` with the standard fake synth, the fake loader and no box arguments:
+/// the starting point of most object tests.
+pub fn standard_object(host: &Arc<FakeHost>) -> DrumObject {
+    DrumObject::new(
+        host.clone(),
+        Some(FakeSynth::standard()),
+        fake_loader(),
+        &[],
+    )
+}
