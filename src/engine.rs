@@ -52,6 +52,8 @@ pub struct EngineOptions {
     pub intra_threads: usize,
     /// Explicit path of the ONNX Runtime library; else see [`find_ort_library`].
     pub ort_library: Option<PathBuf>,
+    /// ONNX Runtime graph optimisation (default: all of them).
+    pub optimization: Optimization,
 }
 
 impl Default for EngineOptions {
@@ -59,7 +61,74 @@ impl Default for EngineOptions {
         EngineOptions {
             intra_threads: 1,
             ort_library: None,
+            optimization: Optimization::All,
         }
+    }
+}
+
+/// ONNX Runtime's graph optimisation levels. `All` adds the NCHWc layout transforms and the
+/// MLAS-specific fusions on top of `Layout`; ort's own default is `Layout`, which on the MCNN
+/// costs about a millisecond per second of audio (BENCHMARKS.md).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Optimization {
+    /// No graph rewrites.
+    Disabled,
+    /// Constant folding and redundant-node removal.
+    Basic,
+    /// `Basic` plus operator fusions.
+    Extended,
+    /// `Extended` plus layout optimisation (ort's default).
+    Layout,
+    /// Everything ONNX Runtime offers (Python onnxruntime's default).
+    #[default]
+    All,
+}
+
+impl Optimization {
+    /// Every level, weakest first (for benchmarks).
+    pub const LEVELS: [Optimization; 5] = [
+        Optimization::Disabled,
+        Optimization::Basic,
+        Optimization::Extended,
+        Optimization::Layout,
+        Optimization::All,
+    ];
+
+    /// The name used on the command line.
+    pub fn name(self) -> &'static str {
+        match self {
+            Optimization::Disabled => "disabled",
+            Optimization::Basic => "basic",
+            Optimization::Extended => "extended",
+            Optimization::Layout => "layout",
+            Optimization::All => "all",
+        }
+    }
+
+    fn ort(self) -> GraphOptimizationLevel {
+        match self {
+            Optimization::Disabled => GraphOptimizationLevel::Disable,
+            Optimization::Basic => GraphOptimizationLevel::Level1,
+            Optimization::Extended => GraphOptimizationLevel::Level2,
+            Optimization::Layout => GraphOptimizationLevel::Level3,
+            Optimization::All => GraphOptimizationLevel::All,
+        }
+    }
+}
+
+impl std::str::FromStr for Optimization {
+    type Err = String;
+    fn from_str(s: &str) -> Result<Self, String> {
+        Optimization::LEVELS
+            .into_iter()
+            .find(|l| l.name() == s)
+            .ok_or_else(|| {
+                let names: Vec<_> = Optimization::LEVELS.iter().map(|l| l.name()).collect();
+                format!(
+                    "unknown optimisation level {s:?}; one of {}",
+                    names.join(", ")
+                )
+            })
     }
 }
 
@@ -260,7 +329,7 @@ impl Engine {
             let ctx = format!("loading {}", bundle.model_path(kind).display());
             let mut b = Session::builder(env)
                 .map_err(|e| NdmError::ort(&ctx, e))?
-                .with_optimization_level(GraphOptimizationLevel::Level3)
+                .with_optimization_level(opts.optimization.ort())
                 .map_err(|e| NdmError::ort(&ctx, e))?
                 .with_intra_threads(opts.intra_threads.max(1))
                 .map_err(|e| NdmError::ort(&ctx, e))?;

@@ -234,7 +234,7 @@ fn load_errors() {
     ));
     let opts = EngineOptions {
         intra_threads: 2,
-        ort_library: None,
+        ..EngineOptions::default()
     };
     let e2 = Engine::load_with(bundle_dir(), &opts).unwrap();
     assert_eq!(e2.info().classes.len(), e2.bundle().n_classes());

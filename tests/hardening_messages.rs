@@ -10,6 +10,7 @@ use std::sync::atomic::Ordering;
 use std::sync::Arc;
 use std::time::Duration;
 
+use ndm::object::corpus::{parse_corpus, Case};
 use ndm::object::messages::{self, ATTRIBUTES};
 use ndm::object::testing::{fake_loader, standard_object, Event, FakeHost, FakeSynth};
 use ndm::object::{Atom, DrumObject, MAX_ERROR_CHARS};
@@ -17,100 +18,8 @@ use ndm::object::{Atom, DrumObject, MAX_ERROR_CHARS};
 const T: Duration = Duration::from_secs(20);
 const CORPUS: &str = include_str!("corpus/messages.txt");
 
-/// One corpus line.
-#[derive(Debug, Clone)]
-struct Case {
-    line_no: usize,
-    text: String,
-    valid: bool,
-    inlet: usize,
-    selector: String,
-    atoms: Vec<Atom>,
-}
-
-/// Decodes the escapes of the corpus syntax (see the file's header).
-fn unescape(t: &str) -> String {
-    if let Some(rep) = t.strip_prefix("S:") {
-        let (n, ch) = rep.split_once(':').expect("S:<n>:<c>");
-        return ch.repeat(n.parse().expect("S:<n>"));
-    }
-    let mut out = String::new();
-    let mut it = t.chars().peekable();
-    while let Some(c) = it.next() {
-        if c != '\\' {
-            out.push(c);
-            continue;
-        }
-        match it.next().expect("dangling backslash") {
-            's' => out.push(' '),
-            't' => out.push('\t'),
-            'n' => out.push('\n'),
-            'r' => out.push('\r'),
-            '0' => out.push('\0'),
-            '\\' => out.push('\\'),
-            '_' => {}
-            'u' => {
-                assert_eq!(it.next(), Some('{'));
-                let hex: String = it.by_ref().take_while(|&c| c != '}').collect();
-                out.push(char::from_u32(u32::from_str_radix(&hex, 16).unwrap()).unwrap());
-            }
-            other => panic!("unknown escape \\{other}"),
-        }
-    }
-    out
-}
-
-fn atom(tok: &str) -> Atom {
-    if let Some(v) = tok.strip_prefix("f:") {
-        Atom::Float(v.parse().unwrap_or_else(|_| panic!("bad float {tok}")))
-    } else if let Some(v) = tok.strip_prefix("i:") {
-        Atom::Int(v.parse().unwrap_or_else(|_| panic!("bad int {tok}")))
-    } else if let Some(v) = tok.strip_prefix("s:") {
-        Atom::Symbol(unescape(v))
-    } else if tok.starts_with("S:") {
-        Atom::Symbol(unescape(tok))
-    } else {
-        panic!("bad atom `{tok}` (use f:, i:, s: or S:)")
-    }
-}
-
 fn corpus() -> Vec<Case> {
-    let mut cases = Vec::new();
-    for (i, line) in CORPUS.lines().enumerate() {
-        let line = line.trim_end();
-        if line.is_empty() || line.starts_with('#') {
-            continue;
-        }
-        let (valid, rest) = match line.strip_prefix("+ ") {
-            Some(r) => (true, r),
-            None => (false, line),
-        };
-        let mut toks = rest.split(' ').filter(|t| !t.is_empty());
-        let inlet_tok = toks.next().unwrap();
-        // Inlets beyond usize (18446744073709551615 fits) are clamped: the object sees a huge one.
-        let inlet = inlet_tok.parse::<usize>().unwrap_or(usize::MAX);
-        let selector = unescape(toks.next().unwrap_or_else(|| panic!("line {}", i + 1)));
-        let mut atoms = Vec::new();
-        let mut repeat = 1usize;
-        for t in toks {
-            if let Some(n) = t.strip_prefix('*') {
-                repeat = n.parse().unwrap();
-                continue;
-            }
-            let a = atom(t);
-            atoms.extend(std::iter::repeat_n(a, repeat));
-            repeat = 1;
-        }
-        cases.push(Case {
-            line_no: i + 1,
-            text: line.chars().take(80).collect(),
-            valid,
-            inlet,
-            selector,
-            atoms,
-        });
-    }
-    cases
+    parse_corpus(CORPUS)
 }
 
 fn s(v: &str) -> Atom {

@@ -49,12 +49,13 @@ class Encoder(nn.Module):
         h, w = _out_shape()
         self.fc1 = nn.Linear(CHANNELS[-1] * h * w, hidden)
         self.fc2 = nn.Linear(hidden, dz)
+        self.drop = nn.Dropout(0.2)  # against memorising the few training kits
 
     def forward(self, logmel, c):
         x = logmel
         for conv, norm in zip(self.convs, self.norms):
             x = F.relu(norm(conv(x), c))
-        return self.fc2(F.relu(self.fc1(x.flatten(1))))
+        return self.fc2(self.drop(F.relu(self.fc1(x.flatten(1)))))
 
 
 class Decoder(nn.Module):

@@ -10,10 +10,10 @@ from pathlib import Path
 
 import numpy as np
 import torch
-import torch.nn.functional as Fn
 from tqdm import tqdm
 
 from . import features as F
+from .classifier import predict, train_classifier
 from .labels import CLASSES
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -89,49 +89,22 @@ def spectral_scores(pred, target):
             "lsd_2048": float(np.mean(lsd(pred, target, 2048)))}
 
 
-class DrumClassifier(torch.nn.Module):
-    """Independent small log-Mel CNN, trained on the real training audio only."""
-
-    def __init__(self, n_classes):
-        super().__init__()
-        self.net = torch.nn.Sequential(
-            torch.nn.AvgPool2d(2),  # 64 × 44: enough to tell drums apart, 4× cheaper
-            torch.nn.Conv2d(1, 16, 3, padding=1), torch.nn.BatchNorm2d(16), torch.nn.ReLU(), torch.nn.MaxPool2d(2),
-            torch.nn.Conv2d(16, 32, 3, padding=1), torch.nn.BatchNorm2d(32), torch.nn.ReLU(), torch.nn.MaxPool2d(2),
-            torch.nn.Conv2d(32, 64, 3, padding=1), torch.nn.BatchNorm2d(64), torch.nn.ReLU(),
-            torch.nn.AdaptiveAvgPool2d(1), torch.nn.Flatten(), torch.nn.Dropout(0.3), torch.nn.Linear(64, n_classes))
-
-    def forward(self, logmel):
-        return self.net(logmel)
-
-
 def classifier_input(audio):
+    """Log-Mel with each sound's mean removed: level-invariant, so the yardstick judges timbre."""
     lm = F.Features().log_mel(torch.as_tensor(audio, dtype=torch.float32))
     return ((lm - lm.mean(dim=(1, 2), keepdim=True)) / 4.0).unsqueeze(1)
 
 
-def train_classifier(audio, labels, epochs=20, seed=0):
-    torch.manual_seed(seed)
-    x = torch.cat([classifier_input(audio[i:i + 256]) for i in range(0, len(audio), 256)])
-    y = torch.from_numpy(labels)
-    model = DrumClassifier(len(CLASSES))
-    opt = torch.optim.Adam(model.parameters(), lr=2e-3, weight_decay=1e-4)
-    counts = np.bincount(labels, minlength=len(CLASSES)).astype(np.float32)
-    weight = torch.from_numpy(counts.sum() / np.maximum(counts, 1) / len(CLASSES))
-    for _ in tqdm(range(epochs), desc="classifier"):
-        model.train()
-        for b in torch.randperm(len(x)).split(64):
-            xb = torch.roll(x[b], shifts=int(np.random.randint(-2, 3)), dims=2)  # small pitch jitter
-            loss = Fn.cross_entropy(model(xb), y[b], weight=weight)
-            opt.zero_grad()
-            loss.backward()
-            opt.step()
-    return model.eval()
+def audio_features(audio):
+    return torch.cat([classifier_input(audio[i:i + 256]) for i in range(0, len(audio), 256)])
 
 
-@torch.no_grad()
+def train_yardstick(audio, labels, epochs, seed=0):
+    return train_classifier(audio_features(audio), labels, len(CLASSES), epochs=epochs, seed=seed)
+
+
 def classify(model, audio):
-    return torch.cat([model(classifier_input(audio[i:i + 256])).argmax(1) for i in range(0, len(audio), 256)]).numpy()
+    return predict(model, audio_features(audio))
 
 
 def per_class_accuracy(pred, labels):
@@ -194,7 +167,7 @@ def main(argv=None):
     ap.add_argument("--bundle", default=str(ROOT / "models" / "ndm-v1"))
     ap.add_argument("--data", default=None)
     ap.add_argument("--prior-per-class", type=int, default=100)
-    ap.add_argument("--classifier-epochs", type=int, default=20)
+    ap.add_argument("--classifier-epochs", type=int, default=30)
     ap.add_argument("--max-valid", type=int, default=None)
     ap.add_argument("--classifier-threads", type=int, default=2)
     a = ap.parse_args(argv)
@@ -235,7 +208,7 @@ def main(argv=None):
     # Class conditioning, measured by an independent classifier.
     tr = ~ds["valid"]
     torch.set_num_threads(a.classifier_threads)  # timings above are single-threaded; this is not timed
-    clf = train_classifier(ds["audio"][tr], ds["label"][tr], a.classifier_epochs)
+    clf = train_yardstick(ds["audio"][tr], ds["label"][tr], a.classifier_epochs)
     pred_real = classify(clf, audio)
     real_acc = per_class_accuracy(pred_real, labels)
     rng = np.random.default_rng(0)

@@ -16,6 +16,7 @@ import torch
 
 from . import features as F
 from .cwae import CWAE
+from .deploy import DeployDecoder, DeployMCNN
 from .labels import CLASSES
 from .mcnn import MCNN
 
@@ -33,9 +34,9 @@ class EncoderGraph(torch.nn.Module):
 
 
 class DecoderGraph(torch.nn.Module):
-    def __init__(self, cwae):
+    def __init__(self, cwae, deploy=True):
         super().__init__()
-        self.dec = cwae.decoder
+        self.dec = DeployDecoder(cwae.decoder) if deploy else cwae.decoder
 
     def forward(self, z, cls):
         return self.dec(z, cls)
@@ -48,7 +49,9 @@ def _export(module, args, path, inputs, outputs, dynamic):
                       dynamic_axes=dynamic, opset_version=17, dynamo=False, do_constant_folding=True)
 
 
-def export_graphs(cwae, mcnn, out):
+def export_graphs(cwae, mcnn, out, deploy=True):
+    """`deploy`: export the sub-pixel twins (models/train/deploy.py), which ONNX Runtime runs
+    several times faster; `parity` then checks them against the trained modules."""
     cwae.eval()
     mcnn.eval()
     nc = len(CLASSES)
@@ -58,9 +61,9 @@ def export_graphs(cwae, mcnn, out):
     mel = torch.rand(2, F.N_MELS, F.FRAMES)
     _export(EncoderGraph(cwae), (x, c), out / "encoder.onnx", ["logmel", "class"], ["z"],
             {"logmel": {0: "batch"}, "class": {0: "batch"}, "z": {0: "batch"}})
-    _export(DecoderGraph(cwae), (z, c), out / "decoder.onnx", ["z", "class"], ["logmel"],
+    _export(DecoderGraph(cwae, deploy), (z, c), out / "decoder.onnx", ["z", "class"], ["logmel"],
             {"z": {0: "batch"}, "class": {0: "batch"}, "logmel": {0: "batch"}})
-    _export(mcnn, (mel,), out / "mcnn.onnx", ["mel"], ["wave", "mask"],
+    _export(DeployMCNN(mcnn) if deploy else mcnn, (mel,), out / "mcnn.onnx", ["mel"], ["wave", "mask"],
             {"mel": {0: "batch", 2: "frames"}, "wave": {0: "batch", 1: "samples"},
              "mask": {0: "batch", 1: "samples"}})
 

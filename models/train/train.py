@@ -11,11 +11,12 @@ from pathlib import Path
 
 import numpy as np
 import torch
+import torch.nn.functional as Fn
 from tqdm import tqdm
 
 from . import data as data_mod
 from .cwae import CWAE, per_class_mmd
-from .features import FRAMES, HOP, Features
+from .features import FRAMES, HOP, LOG_EPS, Features
 from .labels import CLASSES
 from .mcnn import MCNN, MCNNLoss, mask_target
 
@@ -60,59 +61,102 @@ def balanced_batches(labels, per_class, rng):
         yield np.concatenate([rng.choice(ix, per_class, replace=len(ix) < per_class) for ix in by_class if len(ix)])
 
 
+def level_jitter(std):
+    """Level change of ±1 nat in standardised log-Mel, never below silence."""
+    def gain(x, rng):
+        g = torch.from_numpy(rng.uniform(-1.0, 1.0, size=(x.shape[0], 1, 1, 1)).astype(np.float32))
+        on = torch.from_numpy((rng.random((x.shape[0], 1, 1, 1)) < 0.5).astype(np.float32))
+        return x + on * g / std[None, None, :, None]
+    return gain
+
+
+def train_guide(x, labels, floor, std, epochs):
+    """The frozen class guide: a classifier on the CWAE's own (standardised log-Mel) space."""
+    from .classifier import train_classifier
+    guide = train_classifier(x, labels, len(CLASSES), epochs=epochs, seed=1, floor=floor,
+                             gain=level_jitter(std), desc="guide")
+    for p in guide.parameters():
+        p.requires_grad_(False)
+    return guide
+
+
 def train_cwae(args, ds):
-    run = Run("cwae", args.runs)
+    from .classifier import augment
+    run = Run(args.name or "cwae", args.runs)
     train = ~ds["valid"]
     lm_all, mean, std = log_mel_stats(ds["audio"])
     x_all = ((lm_all - mean[None, :, None]) / std[None, :, None]).unsqueeze(1)
+    floor = (np.log(LOG_EPS) - mean) / std  # silence, per Mel bin, in the standardised domain
     labels = ds["label"]
     n_classes = len(CLASSES)
     onehot = torch.eye(n_classes)
     model = CWAE(n_classes, args.dz)
-    opt = torch.optim.Adam(model.parameters(), lr=args.lr)
+    opt = torch.optim.AdamW(model.parameters(), lr=args.lr, weight_decay=args.weight_decay)
     sched = torch.optim.lr_scheduler.ReduceLROnPlateau(opt, factor=0.5, patience=args.patience)
+    train_idx = np.nonzero(train)[0]
+    valid_idx = np.nonzero(~train)[0]
+    guide = None
+    if args.guide > 0:
+        guide_path = run.dir / "guide.pt"
+        guide = train_guide(x_all[train_idx], labels[train_idx], floor, std, args.guide_epochs) \
+            if not guide_path.exists() else torch.load(guide_path, weights_only=False)
+        torch.save(guide, guide_path)
     state = run.load()
-    step, best = 0, math.inf
+    step, best, since_best = 0, math.inf, 0
     if state:
         model.load_state_dict(state["model"])
         opt.load_state_dict(state["opt"])
         sched.load_state_dict(state["sched"])
-        step, best = state["step"], state["best"]
+        step, best, since_best = state["step"], state["best"], state.get("since_best", 0)
     rng = np.random.default_rng(step)
-    train_idx = np.nonzero(train)[0]
-    valid_idx = np.nonzero(~train)[0]
     batches = balanced_batches(labels[train_idx], args.per_class, rng)
+    gain = level_jitter(std)
     deadline = time.time() + args.minutes * 60
     bar = tqdm(total=args.steps, initial=step, desc="cwae")
     running = []
-    while step < args.steps and time.time() < deadline:
+    ckpt = lambda: dict(model=model.state_dict(), opt=opt.state_dict(), sched=sched.state_dict(), step=step,
+                        best=best, since_best=since_best, mean=mean, std=std, dz=args.dz)
+    while step < args.steps and time.time() < deadline and since_best < args.stop_after:
         model.train()
         b = train_idx[next(batches)]
         x, y = x_all[b], torch.from_numpy(labels[b])
-        rec, z = model(x, onehot[y])
+        if args.augment:
+            x = gain(augment(x, rng, floor), rng)
+        c = onehot[y]
+        z = model.encoder(x, c)
+        if guide is not None:
+            # Prior samples go through the decoder in the same batch, so batch norm sees both.
+            zp = torch.randn_like(z)
+            out = model.decoder(torch.cat([z, zp]), torch.cat([c, c]))
+            rec, gen = out[: len(z)], out[len(z):]
+            ce = Fn.cross_entropy(guide(gen), y)
+        else:
+            rec, ce = model.decoder(z, c), torch.zeros(())
         mse = torch.mean((rec - x) ** 2)
         mmd = per_class_mmd(z, y, n_classes)
-        loss = mse + args.beta * mmd
+        loss = mse + args.beta * mmd + args.guide * ce
         opt.zero_grad()
         loss.backward()
         opt.step()
         step += 1
-        running.append((mse.item(), mmd.item()))
+        running.append((mse.item(), mmd.item(), ce.item()))
         bar.update(1)
         if step % args.eval_every == 0 or step == args.steps:
             val = evaluate_cwae(model, x_all[valid_idx], onehot[labels[valid_idx]])
             sched.step(val)
             m = np.mean(running, axis=0)
             running = []
-            best = min(best, val)
-            msg = json.dumps(dict(step=step, mse=round(m[0], 4), mmd=round(m[1], 4), val_mse=round(val, 4),
-                                  lr=opt.param_groups[0]["lr"], time=time.strftime("%H:%M:%S")))
+            improved = val < best
+            best, since_best = (val, 0) if improved else (best, since_best + 1)
+            msg = json.dumps(dict(step=step, mse=round(m[0], 4), mmd=round(m[1], 4), guide_ce=round(m[2], 4),
+                                  val_mse=round(val, 4), best=improved, lr=opt.param_groups[0]["lr"],
+                                  time=time.strftime("%H:%M:%S")))
             run.write(msg)
             bar.set_postfix_str(msg[:80])
-            run.save(model=model.state_dict(), opt=opt.state_dict(), sched=sched.state_dict(), step=step,
-                     best=best, mean=mean, std=std, dz=args.dz)
-    run.save(model=model.state_dict(), opt=opt.state_dict(), sched=sched.state_dict(), step=step, best=best,
-             mean=mean, std=std, dz=args.dz)
+            run.save(**ckpt())
+            if improved:
+                torch.save(ckpt(), run.dir / "best.pt")
+    run.save(**ckpt())
     bar.close()
 
 
@@ -207,6 +251,12 @@ def main(argv=None):
     ap.add_argument("--per-class", type=int, default=8)
     ap.add_argument("--batch", type=int, default=16)
     ap.add_argument("--crop-frames", type=int, default=24)
+    ap.add_argument("--name", default=None, help="run folder name (default: the model's)")
+    ap.add_argument("--weight-decay", type=float, default=1e-4)
+    ap.add_argument("--augment", type=int, default=1, help="CWAE: jitter onset, pitch and level")
+    ap.add_argument("--guide", type=float, default=0.0, help="CWAE: weight of the class guide's CE on prior samples")
+    ap.add_argument("--guide-epochs", type=int, default=15)
+    ap.add_argument("--stop-after", type=int, default=10, help="CWAE: evaluations without improvement before stopping")
     a = ap.parse_args(argv)
     torch.set_num_threads(a.threads)
     torch.manual_seed(0)
@@ -214,7 +264,8 @@ def main(argv=None):
     if a.model == "cwae":
         a.lr = a.lr or 1e-3
         a.steps = a.steps or 20000
-        a.eval_every = a.eval_every or 200
+        a.eval_every = a.eval_every or 100
+        a.patience = min(a.patience, 3)
         train_cwae(a, ds)
     else:
         a.lr = a.lr or 1e-3

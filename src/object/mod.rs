@@ -4,6 +4,7 @@
 //! - [`host`]: the seam trait a host implements.
 //! - `worker`: the render thread (latest request wins).
 //! - [`testing`]: a fake host and a fake synth for tests and benchmarks.
+//! - [`corpus`]: the parser of the malformed-message corpus that the hardening tests replay.
 //! - [`adapter`]: host-independent helpers of the Max and Pd adapters (finding the model and
 //!   ONNX Runtime next to the external, shared engines, atoms and buffers, clock polling).
 //!
@@ -31,6 +32,7 @@
 //!   `write` and for the next bang.
 
 pub mod adapter;
+pub mod corpus;
 pub mod host;
 pub mod messages;
 pub mod testing;

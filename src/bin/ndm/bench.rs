@@ -6,7 +6,7 @@ use std::time::Instant;
 
 use clap::Args;
 use ndarray::s;
-use ndm::engine::{Engine, EngineOptions};
+use ndm::engine::{Engine, EngineOptions, Optimization};
 use ndm::synth::{GenerateRequest, Synth, Vocoder};
 use ndm::NdmError;
 
@@ -18,6 +18,9 @@ pub struct BenchArgs {
     /// ONNX Runtime intra-op threads.
     #[arg(long, default_value_t = 1)]
     threads: usize,
+    /// ONNX Runtime graph optimisation: disabled, basic, extended, layout or all.
+    #[arg(long, default_value = "all")]
+    opt_level: Optimization,
     /// Host sample rate for the full path.
     #[arg(long, default_value_t = 48000)]
     sr: u32,
@@ -74,6 +77,7 @@ pub fn run(bundle: &Path, a: BenchArgs) -> Result<(), NdmError> {
     let runs = if a.quick { 3 } else { a.runs.max(1) };
     let opts = EngineOptions {
         intra_threads: a.threads,
+        optimization: a.opt_level,
         ..EngineOptions::default()
     };
     let mut rows = Vec::new();
@@ -149,8 +153,9 @@ pub fn run(bundle: &Path, a: BenchArgs) -> Result<(), NdmError> {
     }
 
     println!(
-        "ndm bench: {} threads, {runs} warm runs each, bundle {}",
+        "ndm bench: {} threads, graph optimisation {}, {runs} warm runs each, bundle {}",
         a.threads,
+        a.opt_level.name(),
         bundle.display()
     );
     println!("{:<48} {:>10} {:>10}", "stage", "median ms", "p99 ms");
@@ -169,6 +174,7 @@ pub fn run(bundle: &Path, a: BenchArgs) -> Result<(), NdmError> {
     if let Some(path) = json_path.clone() {
         let json = serde_json::json!({
             "threads": a.threads,
+            "opt_level": a.opt_level.name(),
             "runs": runs,
             "peak_rss_mb": rss,
             "rows": rows.iter().map(|r| serde_json::json!({

@@ -81,7 +81,10 @@ fn engine_options() -> EngineOptions {
     let ort_library = ad::module_path()
         .filter(|_| cfg!(all(target_os = "macos", target_arch = "x86_64")))
         .and_then(|p| Some(p.parent()?.join("libonnxruntime.dylib")));
-    EngineOptions { intra_threads: 1, ort_library }
+    EngineOptions {
+        ort_library,
+        ..EngineOptions::default()
+    }
 }
 
 /// A buffer~ looked up by name for the duration of one call (main thread only).
