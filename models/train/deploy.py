@@ -39,6 +39,7 @@ def subpixel_weight_1d(w, padding):
     """ConvTranspose1d weight [Cin, Cout, K] → Conv1d weight [2·Cout, Cin, K'] ordered
     (phase, Cout), with K' = the symmetric span of offsets."""
     cin, cout, k = w.shape
+    assert k - 2 * padding == 1, "only the length-doubling case (output_padding 1) is rewritten"
     size, pad = _subpixel_spec(k, padding)
     out = w.new_zeros(2, cout, cin, size)
     for r in (0, 1):
@@ -51,7 +52,7 @@ def subpixel_weight_2d(w, padding):
     """ConvTranspose2d weight [Cin, Cout, K, K] (same stride 2 and padding on both axes) →
     Conv2d weight [Cout·4, Cin, K', K'] ordered (Cout, phase_h, phase_w) as PixelShuffle expects."""
     cin, cout, k, k2 = w.shape
-    assert k == k2
+    assert k == k2 and k - 2 * padding == 1
     size, pad = _subpixel_spec(k, padding)
     out = w.new_zeros(cout, 2, 2, cin, size, size)
     for rh in (0, 1):

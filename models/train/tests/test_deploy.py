@@ -1,0 +1,60 @@
+"""The deploy twins (sub-pixel convs, fused heads) compute what the trained modules compute,
+and the classifier's augmentation keeps shapes and silence."""
+import numpy as np
+import pytest
+import torch
+
+from models.train import features as F
+from models.train.classifier import DrumClassifier, augment
+from models.train.cwae import CWAE
+from models.train.deploy import DeployDecoder, DeployMCNN, subpixel_weight_1d
+from models.train.mcnn import MCNN
+
+
+@pytest.mark.parametrize("kernel,padding", [(13, 6), (5, 2), (7, 3), (3, 1)])
+def test_subpixel_conv1d_equals_transposed_conv(kernel, padding):
+    torch.manual_seed(kernel)
+    t = torch.nn.ConvTranspose1d(5, 3, kernel, stride=2, padding=padding, output_padding=1, bias=False)
+    w, pad = subpixel_weight_1d(t.weight.detach(), padding)
+    x = torch.randn(2, 5, 17)
+    with torch.no_grad():
+        want = t(x)
+        y = torch.nn.functional.conv1d(x, w, padding=pad)
+        b, _, n = y.shape
+        got = y.view(b, 2, 3, n).permute(0, 2, 3, 1).reshape(b, 3, 2 * n)
+    assert got.shape == want.shape
+    assert torch.allclose(got, want, atol=1e-5)
+
+
+@pytest.mark.parametrize("heads,frames", [(4, 88), (1, 7), (2, 1)])
+def test_deploy_mcnn_matches_trained_mcnn(heads, frames):
+    torch.manual_seed(0)
+    m = MCNN(heads=heads, log_mean=-3.0, log_std=2.0).eval()
+    d = DeployMCNN(m).eval()
+    mel = torch.rand(2, F.N_MELS, frames) * 4
+    with torch.no_grad():
+        (w0, m0), (w1, m1) = m(mel), d(mel)
+    assert w1.shape == w0.shape == (2, frames * F.HOP)
+    assert torch.allclose(w0, w1, atol=1e-6) and torch.allclose(m0, m1, atol=1e-6)
+
+
+def test_deploy_decoder_matches_trained_decoder():
+    torch.manual_seed(0)
+    cw = CWAE(11).eval()
+    for n in cw.decoder.norms:  # non-trivial batch-norm statistics
+        n.bn.running_mean.normal_()
+        n.bn.running_var.uniform_(0.5, 2.0)
+    d = DeployDecoder(cw.decoder).eval()
+    z, c = torch.randn(3, 64), torch.eye(11)[[0, 5, 10]]
+    with torch.no_grad():
+        assert torch.allclose(cw.decoder(z, c), d(z, c), atol=1e-5)
+
+
+def test_augment_keeps_shape_and_fills_with_silence():
+    x = torch.randn(16, 1, F.N_MELS, F.FRAMES)
+    floor = torch.full((F.N_MELS,), -9.0)
+    y = augment(x, np.random.default_rng(0), floor)
+    assert y.shape == x.shape
+    delayed = [i for i in range(16) if torch.all(y[i, 0, :, 0] == -9.0)]
+    assert delayed, "some sounds were delayed, their first frame silent"
+    assert DrumClassifier(11)(y).shape == (16, 11)
