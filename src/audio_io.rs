@@ -1,6 +1,7 @@
 //! Reading (symphonia, any format it knows; hound as a WAV fallback) and writing (hound) audio.
 
 use std::fs::File;
+use std::io::Seek;
 use std::path::Path;
 
 use symphonia::core::audio::SampleBuffer;
@@ -112,7 +113,10 @@ fn read_symphonia(path: &Path) -> Result<Sound, NdmError> {
         path: path.to_path_buf(),
         reason,
     };
-    let file = File::open(path).map_err(|e| bad(e.to_string()))?;
+    let mut file = File::open(path).map_err(|e| bad(e.to_string()))?;
+    crate::flac_guard::check(&mut file).map_err(bad)?;
+    file.seek(std::io::SeekFrom::Start(0))
+        .map_err(|e| bad(e.to_string()))?;
     let mss = MediaSourceStream::new(Box::new(file), Default::default());
     let mut hint = Hint::new();
     if let Some(ext) = path.extension().and_then(|e| e.to_str()) {

@@ -11,6 +11,7 @@ pub mod bundle;
 pub mod engine;
 pub mod error;
 pub mod features;
+mod flac_guard;
 pub mod griffin_lim;
 pub mod latent;
 pub mod object;

@@ -10,6 +10,8 @@
 //! - `audio_decode`: `read_audio` (symphonia, then the hound fallback for .wav) and a hound
 //!   decode of the same bytes never panic or run out of memory; decoded sounds have a
 //!   positive sample rate.
+//! - `onnx_bytes`: any bytes as one of the bundle's .onnx files (with a matching hash) load as
+//!   an engine or fail with an error; a loaded engine renders finite audio or an error.
 
 use std::io::Cursor;
 use std::path::{Path, PathBuf};
@@ -363,4 +365,63 @@ fn hound_decode(bytes: &[u8]) {
             .map(|f| f.iter().sum::<f32>() * inv)
             .collect();
     }
+}
+
+// ---- onnx_bytes ----------------------------------------------------------------------
+
+const MODELS: [&str; 3] = ["encoder", "decoder", "mcnn"];
+
+/// A private copy of the fixture bundle (tests/golden/bundle) that the target rewrites.
+fn onnx_rig() -> &'static (PathBuf, serde_json::Value) {
+    static RIG: OnceLock<(PathBuf, serde_json::Value)> = OnceLock::new();
+    RIG.get_or_init(|| {
+        let src = Path::new(env!("CARGO_MANIFEST_DIR")).join("../tests/golden/bundle");
+        let dir = std::env::temp_dir().join(format!("ndm-fuzz-onnx-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        for f in ["bundle.json", "encoder.onnx", "decoder.onnx", "mcnn.onnx"] {
+            std::fs::copy(src.join(f), dir.join(f)).unwrap();
+        }
+        let json = serde_json::from_slice(&std::fs::read(dir.join("bundle.json")).unwrap()).unwrap();
+        (dir, json)
+    })
+}
+
+/// Fuzz target `onnx_bytes`: the first byte picks one of the three models, the rest replaces
+/// its .onnx file, and bundle.json is rewritten with the matching size and SHA-256 so that the
+/// bytes reach ONNX Runtime's parser. Loading must give an engine or an error, never a crash;
+/// a loaded engine must render or fail with an error (non-finite output is an error).
+pub fn onnx_bytes(data: &[u8]) {
+    let Some((&pick, bytes)) = data.split_first() else {
+        return;
+    };
+    let (dir, json) = onnx_rig();
+    let model = MODELS[pick as usize % 3];
+    let mut spec = json.clone();
+    spec["models"][model]["sha256"] = sha256_hex(bytes).into();
+    spec["models"][model]["bytes"] = bytes.len().into();
+    let file = format!("{model}.onnx");
+    std::fs::write(dir.join(&file), bytes).unwrap();
+    std::fs::write(dir.join("bundle.json"), serde_json::to_vec(&spec).unwrap()).unwrap();
+    if let Ok(engine) = ndm::Engine::load(dir) {
+        let info = engine.info().clone();
+        let req = ndm::GenerateRequest {
+            class: 0,
+            z: info.latent.class_means[0].clone(),
+            vocoder: ndm::Vocoder::Mcnn,
+            sample_rate: info.sample_rate,
+            trim: true,
+        };
+        if let Ok(sound) = engine.generate(&req) {
+            assert!(sound.samples.iter().all(|v| v.is_finite()));
+        }
+        let _ = engine.encode(&vec![0.1; 2048], info.sample_rate, None);
+    }
+    // Put the original back, so that the next input changes one model only.
+    let src = Path::new(env!("CARGO_MANIFEST_DIR")).join("../tests/golden/bundle");
+    std::fs::copy(src.join(&file), dir.join(&file)).unwrap();
+}
+
+fn sha256_hex(bytes: &[u8]) -> String {
+    use sha2::Digest;
+    sha2::Sha256::digest(bytes).iter().map(|b| format!("{b:02x}")).collect()
 }

@@ -46,3 +46,19 @@ fn audio_decode_seeds() {
     let _ = std::fs::remove_file(&p);
     assert_eq!((s.samples.len(), s.sample_rate), (32, 22050));
 }
+
+#[test]
+fn onnx_bytes_seeds() {
+    replay("onnx_bytes", ndm_fuzz::onnx_bytes);
+    // The intact models load and render (the target's happy path), each picked by its byte.
+    let fixture = Path::new(env!("CARGO_MANIFEST_DIR")).join("../tests/golden/bundle");
+    for (pick, model) in ["encoder", "decoder", "mcnn"].iter().enumerate() {
+        let mut data = vec![pick as u8];
+        data.extend(std::fs::read(fixture.join(format!("{model}.onnx"))).unwrap());
+        ndm_fuzz::onnx_bytes(&data);
+        // Truncated at several points: parse errors, never crashes.
+        for cut in [1, 2, 17, 100, 1000, data.len() / 2, data.len() - 1] {
+            ndm_fuzz::onnx_bytes(&data[..cut.min(data.len())]);
+        }
+    }
+}
