@@ -192,10 +192,13 @@ def main():
         lambda: mc.run(None, {"mel": np.exp(dec.run(None, {"z": z, "class": c})[0][:, 0])}), a.runs)
 
     runs_dir = ROOT / "models" / "runs"
-    if (runs_dir / "cwae" / "checkpoint.pt").exists():
+    trained = cfg.get("training", {})
+    cwae_run, mcnn_run = trained.get("cwae_run", "cwae"), trained.get("mcnn_run", "mcnn")
+    if (runs_dir / cwae_run / "checkpoint.pt").exists():
         from models.train.export import load_trained
 
-        cwae, mcnn, *_ = load_trained(runs_dir)
+        # The training code's modules with the bundle's weights (ConvTranspose, separate heads).
+        cwae, mcnn, *_ = load_trained(runs_dir, cwae_run, mcnn_run)
         cwae.eval()
         mcnn.eval()
         zt, ct, melt = torch.from_numpy(z), torch.from_numpy(c), torch.from_numpy(mel)

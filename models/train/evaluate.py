@@ -99,8 +99,20 @@ def audio_features(audio):
     return torch.cat([classifier_input(audio[i:i + 256]) for i in range(0, len(audio), 256)])
 
 
-def train_yardstick(audio, labels, epochs, seed=0):
-    return train_classifier(audio_features(audio), labels, len(CLASSES), epochs=epochs, seed=seed)
+def train_yardstick(audio, labels, epochs, seed=0, cache=None):
+    """Trained once per (data, epochs, seed) and cached, so that every bundle evaluated against
+    the same data set is judged by the same classifier."""
+    import hashlib
+
+    key = hashlib.sha256(audio.tobytes() + labels.tobytes() + f"{epochs}/{seed}".encode()).hexdigest()[:16]
+    path = Path(cache) / f"yardstick-{key}.pt" if cache else None
+    if path and path.exists():
+        return torch.load(path, weights_only=False).eval()
+    model = train_classifier(audio_features(audio), labels, len(CLASSES), epochs=epochs, seed=seed)
+    if path:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        torch.save(model, path)
+    return model
 
 
 def classify(model, audio):
@@ -170,6 +182,8 @@ def main(argv=None):
     ap.add_argument("--classifier-epochs", type=int, default=30)
     ap.add_argument("--max-valid", type=int, default=None)
     ap.add_argument("--classifier-threads", type=int, default=2)
+    ap.add_argument("--classifier-cache", default=str(ROOT / "models" / "runs"),
+                    help="folder for the trained yardstick classifier ('' to retrain every time)")
     a = ap.parse_args(argv)
     torch.set_num_threads(1)
     from .data import DATA, load
@@ -208,7 +222,7 @@ def main(argv=None):
     # Class conditioning, measured by an independent classifier.
     tr = ~ds["valid"]
     torch.set_num_threads(a.classifier_threads)  # timings above are single-threaded; this is not timed
-    clf = train_yardstick(ds["audio"][tr], ds["label"][tr], a.classifier_epochs)
+    clf = train_yardstick(ds["audio"][tr], ds["label"][tr], a.classifier_epochs, cache=a.classifier_cache or None)
     pred_real = classify(clf, audio)
     real_acc = per_class_accuracy(pred_real, labels)
     rng = np.random.default_rng(0)

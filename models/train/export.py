@@ -211,20 +211,29 @@ def write_golden(gdir, bundle_dir, cwae, mcnn, mean, std):
         (gdir / f"{name}.json").write_text(json.dumps(rec))
 
 
-def load_trained(runs):
-    cw = torch.load(Path(runs) / "cwae" / "checkpoint.pt", weights_only=False)
-    mc = torch.load(Path(runs) / "mcnn" / "checkpoint.pt", weights_only=False)
+def checkpoint(run_dir):
+    """A run's best checkpoint (lowest validation loss) if it kept one, else its last."""
+    best = Path(run_dir) / "best.pt"
+    return best if best.exists() else Path(run_dir) / "checkpoint.pt"
+
+
+def load_trained(runs, cwae_run="cwae", mcnn_run="mcnn"):
+    cw = torch.load(checkpoint(Path(runs) / cwae_run), weights_only=False)
+    mc = torch.load(checkpoint(Path(runs) / mcnn_run), weights_only=False)
     cwae = CWAE(len(CLASSES), cw["dz"])
     cwae.load_state_dict(cw["model"])
     mcnn = MCNN(log_mean=mc["log_mean"], log_std=mc["log_std"])
     mcnn.load_state_dict(mc["model"])
-    return cwae, mcnn, cw["mean"], cw["std"], {"cwae_steps": cw["step"], "mcnn_steps": mc["step"]}
+    return cwae, mcnn, cw["mean"], cw["std"], {"cwae_steps": cw["step"], "mcnn_steps": mc["step"],
+                                               "cwae_run": cwae_run, "mcnn_run": mcnn_run}
 
 
 def main(argv=None):
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--out", default=str(ROOT / "models" / "ndm-v1"))
     ap.add_argument("--runs", default=str(ROOT / "models" / "runs"))
+    ap.add_argument("--cwae-run", default="cwae", help="run folder under --runs (best.pt, else checkpoint.pt)")
+    ap.add_argument("--mcnn-run", default="mcnn", help="run folder under --runs (best.pt, else checkpoint.pt)")
     ap.add_argument("--fixture", default=None, help="write a tiny untrained bundle here instead (tests)")
     ap.add_argument("--golden", default=str(ROOT / "tests" / "golden"))
     ap.add_argument("--data", default=None, help="dataset.npz (default: models/data/cache)")
@@ -247,7 +256,7 @@ def main(argv=None):
     else:
         out = Path(a.out)
         from .data import DATA, load
-        cwae, mcnn, mean, std, training = load_trained(a.runs)
+        cwae, mcnn, mean, std, training = load_trained(a.runs, a.cwae_run, a.mcnn_run)
         ds = load(a.data or DATA / "cache" / "dataset.npz")
         train = ~ds["valid"]
         lm = torch.cat([F.Features().log_mel(torch.from_numpy(ds["audio"][i:i + 256]))

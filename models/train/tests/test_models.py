@@ -122,7 +122,7 @@ def test_tiny_train_export_evaluate(tmp_path):
     data = synthetic_dataset(tmp_path / "dataset.npz")
     runs = tmp_path / "runs"
     common = ["--data", str(data), "--runs", str(runs), "--steps", "4", "--eval-every", "2"]
-    train.main(["cwae", *common, "--per-class", "2"])
+    train.main(["cwae", *common, "--per-class", "2", "--guide", "0.05", "--guide-epochs", "1"])
     train.main(["mcnn", *common, "--batch", "4", "--crop-frames", "8"])
     out = tmp_path / "bundle"
     export.main(["--out", str(out), "--runs", str(runs), "--data", str(data)])
@@ -132,7 +132,8 @@ def test_tiny_train_export_evaluate(tmp_path):
     for v in cfg["training"]["onnx_vs_torch_max_abs_diff"].values():
         assert v < 1e-4
     evaluate.main(["--bundle", str(out), "--data", str(data), "--prior-per-class", "2",
-                   "--classifier-epochs", "1"])
+                   "--classifier-epochs", "1", "--classifier-cache", str(tmp_path / "cache")])
     metrics = json.loads((out / "metrics.json").read_text())
     assert set(metrics["classifier"]["prior_samples_per_class"]) == set(CLASSES)
     assert (out / "report" / "index.html").exists()
+    assert list((tmp_path / "cache").glob("yardstick-*.pt")), "the yardstick classifier is cached"
