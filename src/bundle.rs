@@ -88,6 +88,9 @@ pub struct ModelsSpec {
     pub encoder: ModelFileSpec,
     pub decoder: ModelFileSpec,
     pub mcnn: ModelFileSpec,
+    /// Optional (BUNDLE.md): standardised log-Mel → class logits, for encoding without a class.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub classifier: Option<ModelFileSpec>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -111,15 +114,17 @@ pub struct PcaSpec {
     pub stds: Vec<f32>,
 }
 
-/// The three ONNX models of a bundle.
+/// The ONNX models of a bundle: three required, the classifier optional.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum ModelKind {
     Encoder,
     Decoder,
     Mcnn,
+    Classifier,
 }
 
 impl ModelKind {
+    /// The models every bundle has.
     pub const ALL: [ModelKind; 3] = [ModelKind::Encoder, ModelKind::Decoder, ModelKind::Mcnn];
 
     pub fn name(self) -> &'static str {
@@ -127,6 +132,7 @@ impl ModelKind {
             ModelKind::Encoder => "encoder",
             ModelKind::Decoder => "decoder",
             ModelKind::Mcnn => "mcnn",
+            ModelKind::Classifier => "classifier",
         }
     }
 }
@@ -174,42 +180,63 @@ impl Bundle {
             })?;
         validate_spec(&spec, &json_path)?;
         let bundle = Bundle { dir, spec };
-        for kind in ModelKind::ALL {
+        for kind in bundle.kinds() {
             bundle.verify_model_file(kind)?;
         }
         Ok(bundle)
     }
 
-    pub fn model_spec(&self, kind: ModelKind) -> &ModelFileSpec {
+    /// The models this bundle has: the required three, then the optional ones it declares.
+    pub fn kinds(&self) -> Vec<ModelKind> {
+        let mut k = ModelKind::ALL.to_vec();
+        if self.spec.models.classifier.is_some() {
+            k.push(ModelKind::Classifier);
+        }
+        k
+    }
+
+    /// The model's entry in bundle.json; `None` for an optional model the bundle lacks.
+    pub fn model_spec(&self, kind: ModelKind) -> Option<&ModelFileSpec> {
         match kind {
-            ModelKind::Encoder => &self.spec.models.encoder,
-            ModelKind::Decoder => &self.spec.models.decoder,
-            ModelKind::Mcnn => &self.spec.models.mcnn,
+            ModelKind::Encoder => Some(&self.spec.models.encoder),
+            ModelKind::Decoder => Some(&self.spec.models.decoder),
+            ModelKind::Mcnn => Some(&self.spec.models.mcnn),
+            ModelKind::Classifier => self.spec.models.classifier.as_ref(),
         }
     }
 
+    fn require(&self, kind: ModelKind) -> Result<&ModelFileSpec, NdmError> {
+        self.model_spec(kind).ok_or_else(|| {
+            NdmError::invalid(
+                &self.dir.join(BUNDLE_JSON),
+                &format!("models.{}", kind.name()),
+                "is missing".to_string(),
+            )
+        })
+    }
+
     pub fn model_path(&self, kind: ModelKind) -> PathBuf {
-        self.dir.join(&self.model_spec(kind).file)
+        let file = self
+            .model_spec(kind)
+            .map_or_else(|| format!("{}.onnx", kind.name()), |m| m.file.clone());
+        self.dir.join(file)
     }
 
     /// Reads a model file and checks its size and SHA-256 against bundle.json.
     pub fn read_model(&self, kind: ModelKind) -> Result<Vec<u8>, NdmError> {
+        let spec = self.require(kind)?;
         let path = self.model_path(kind);
         let bytes = fs::read(&path).map_err(|source| NdmError::BundleIo {
             path: path.clone(),
             source,
         })?;
-        check_model(
-            &path,
-            self.model_spec(kind),
-            bytes.len() as u64,
-            &Sha256::digest(&bytes),
-        )?;
+        check_model(&path, spec, bytes.len() as u64, &Sha256::digest(&bytes))?;
         Ok(bytes)
     }
 
     /// Streams a model file through SHA-256 and checks size and hash.
     fn verify_model_file(&self, kind: ModelKind) -> Result<(), NdmError> {
+        let spec = self.require(kind)?;
         let path = self.model_path(kind);
         let io_err = |source| NdmError::BundleIo {
             path: path.clone(),
@@ -218,8 +245,8 @@ impl Bundle {
         let mut file = fs::File::open(&path).map_err(io_err)?;
         // The size first: a wrong file fails at once instead of being hashed to the end.
         let len = file.metadata().map_err(io_err)?.len();
-        if len != self.model_spec(kind).bytes {
-            return check_model(&path, self.model_spec(kind), len, &[]);
+        if len != spec.bytes {
+            return check_model(&path, spec, len, &[]);
         }
         let mut hasher = Sha256::new();
         let mut buf = vec![0u8; 1 << 16];
@@ -232,7 +259,7 @@ impl Bundle {
             total += n as u64;
             hasher.update(&buf[..n]);
         }
-        check_model(&path, self.model_spec(kind), total, &hasher.finalize())
+        check_model(&path, spec, total, &hasher.finalize())
     }
 
     pub fn n_classes(&self) -> usize {
@@ -443,11 +470,15 @@ pub fn validate_spec(s: &BundleSpec, path: &Path) -> Result<(), NdmError> {
             format!("must lie in (0, 1), got {}", s.mask_threshold),
         );
     }
+    let optional = s.models.classifier.iter().map(|f| ("models.classifier", f));
     for (name, f) in [
         ("models.encoder", &s.models.encoder),
         ("models.decoder", &s.models.decoder),
         ("models.mcnn", &s.models.mcnn),
-    ] {
+    ]
+    .into_iter()
+    .chain(optional)
+    {
         let p = Path::new(&f.file);
         let plain = !f.file.is_empty() && p.components().all(|c| matches!(c, Component::Normal(_)));
         if !plain {
@@ -617,6 +648,7 @@ pub(crate) mod tests {
                 encoder: model("encoder.onnx"),
                 decoder: model("decoder.onnx"),
                 mcnn: model("mcnn.onnx"),
+                classifier: None,
             },
             latent: LatentSpec {
                 class_means: vec![vec![0.0; dim]; 2],

@@ -43,7 +43,16 @@ fn copy_fixture(tag: &str) -> PathBuf {
     ));
     let _ = fs::remove_dir_all(&dir);
     fs::create_dir_all(&dir).unwrap();
-    for f in ["bundle.json", "encoder.onnx", "decoder.onnx", "mcnn.onnx"] {
+    for f in [
+        "bundle.json",
+        "encoder.onnx",
+        "decoder.onnx",
+        "mcnn.onnx",
+        "classifier.onnx",
+    ] {
+        if f == "classifier.onnx" && !fixture().join(f).exists() {
+            continue; // optional
+        }
         fs::copy(fixture().join(f), dir.join(f)).unwrap();
     }
     dir
@@ -154,6 +163,37 @@ fn cases() -> Vec<Case> {
             |d| fs::remove_file(d.join("decoder.onnx")).unwrap(),
             io,
             &["decoder.onnx"],
+        ),
+        case(
+            "declared classifier.onnx missing",
+            |d| fs::remove_file(d.join("classifier.onnx")).unwrap(),
+            io,
+            &["classifier.onnx"],
+        ),
+        case(
+            "classifier points at the mcnn (hashes updated)",
+            |d| point(d, "classifier", "mcnn.onnx"),
+            shape,
+            &["classifier", "input"],
+        ),
+        case(
+            "truncated classifier.onnx with matching hash",
+            |d| {
+                let b = fs::read(d.join("classifier.onnx")).unwrap();
+                replace_model(d, "classifier", &b[..b.len() / 2]);
+            },
+            ort,
+            &["classifier.onnx"],
+        ),
+        case(
+            "classifier entry with an absolute path",
+            |d| {
+                edit(d, |v| {
+                    v["models"]["classifier"]["file"] = json!("/etc/passwd")
+                })
+            },
+            invalid,
+            &["models.classifier.file"],
         ),
         case(
             "model file is a directory",
@@ -602,6 +642,39 @@ fn unknown_fields_are_ignored() {
     let e = Engine::load(&dir).expect("unknown fields are ignored");
     assert_eq!(e.info().name, "ndm-fixture");
     let _ = fs::remove_dir_all(&dir);
+}
+
+/// The classifier is optional: without it (older bundles) `encode` guesses the class from the
+/// 11 reconstructions; with it, from the classifier. Both give a valid class and latent.
+#[test]
+fn classifier_is_optional() {
+    if !have_fixture() || !fixture().join("classifier.onnx").exists() {
+        return;
+    }
+    use ndm::synth::Synth;
+    let audio: Vec<f32> = (0..8000)
+        .map(|i| ((i as f32) * 0.05).sin() * (-(i as f32) / 2000.0).exp())
+        .collect();
+    let with = copy_fixture("with-classifier");
+    let without = copy_fixture("without-classifier");
+    edit(&without, |v| {
+        v["models"].as_object_mut().unwrap().remove("classifier");
+    });
+    fs::remove_file(without.join("classifier.onnx")).unwrap();
+    let a = Engine::load(&with).unwrap();
+    let b = Engine::load(&without).unwrap();
+    assert!(a.has_classifier() && !b.has_classifier());
+    for e in [&a, &b] {
+        let enc = e.encode(&audio, 22050, None).unwrap();
+        assert!(enc.class < e.info().classes.len());
+        assert_eq!(enc.z.len(), e.info().latent.dim);
+        // The latent is the encoder's for the guessed class.
+        let given = e.encode(&audio, 22050, Some(enc.class)).unwrap();
+        assert_eq!(given.z, enc.z);
+    }
+    for d in [with, without] {
+        let _ = fs::remove_dir_all(d);
+    }
 }
 
 /// The same corrupt bundles through the object: `model <folder>` reports one error, the

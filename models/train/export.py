@@ -16,6 +16,7 @@ import torch
 
 from . import features as F
 from .cwae import CWAE
+from .classifier import DrumClassifier
 from .deploy import DeployDecoder, DeployMCNN
 from .labels import CLASSES
 from .mcnn import MCNN
@@ -66,6 +67,24 @@ def export_graphs(cwae, mcnn, out, deploy=True):
     _export(DeployMCNN(mcnn) if deploy else mcnn, (mel,), out / "mcnn.onnx", ["mel"], ["wave", "mask"],
             {"mel": {0: "batch", 2: "frames"}, "wave": {0: "batch", 1: "samples"},
              "mask": {0: "batch", 1: "samples"}})
+
+
+def export_classifier(clf, out):
+    """The optional class guesser: standardised log-Mel [B, 1, n_mels, frames] → logits."""
+    path = out / "classifier.onnx"
+    if clf is None:
+        path.unlink(missing_ok=True)
+        return None
+    clf.eval()
+    x = torch.randn(2, 1, F.N_MELS, F.FRAMES)
+    _export(clf, (x,), path, ["logmel"], ["logits"], {"logmel": {0: "batch"}, "logits": {0: "batch"}})
+    import onnxruntime as ort
+
+    opts = ort.SessionOptions()
+    opts.intra_op_num_threads = 1
+    s = ort.InferenceSession(str(path), opts)
+    with torch.no_grad():
+        return float(np.abs(s.run(None, {"logmel": x.numpy()})[0] - clf(x).numpy()).max())
 
 
 @torch.no_grad()
@@ -127,8 +146,10 @@ def write_bundle(out, name, mean, std, lat, training):
         return [float(v) for v in np.asarray(a, dtype=np.float32).ravel()]
 
     models = {}
-    for key in ("encoder", "decoder", "mcnn"):
+    for key in ("encoder", "decoder", "mcnn", "classifier"):
         p = out / f"{key}.onnx"
+        if key == "classifier" and not p.exists():
+            continue  # optional (BUNDLE.md)
         models[key] = {"file": p.name, "sha256": sha256(p), "bytes": p.stat().st_size}
     bundle = {
         "format": "ndm-bundle",
@@ -217,6 +238,12 @@ def checkpoint(run_dir):
     return best if best.exists() else Path(run_dir) / "checkpoint.pt"
 
 
+def load_guide(runs, cwae_run="cwae"):
+    """The CWAE run's frozen class guide, if it was trained with one (train.py --guide)."""
+    p = Path(runs) / cwae_run / "guide.pt"
+    return torch.load(p, weights_only=False).eval() if p.exists() else None
+
+
 def load_trained(runs, cwae_run="cwae", mcnn_run="mcnn"):
     cw = torch.load(checkpoint(Path(runs) / cwae_run), weights_only=False)
     mc = torch.load(checkpoint(Path(runs) / mcnn_run), weights_only=False)
@@ -252,11 +279,13 @@ def main(argv=None):
         x = torch.randn(44, 1, F.N_MELS, F.FRAMES)
         lat = latent_stats(cwae, x, np.arange(44) % len(CLASSES))
         training = {"fixture": True, "note": "untrained weights; for tests only, never the default model"}
+        clf = DrumClassifier(len(CLASSES), width=4)
         name = "ndm-fixture"
     else:
         out = Path(a.out)
         from .data import DATA, load
         cwae, mcnn, mean, std, training = load_trained(a.runs, a.cwae_run, a.mcnn_run)
+        clf = load_guide(a.runs, a.cwae_run)
         ds = load(a.data or DATA / "cache" / "dataset.npz")
         train = ~ds["valid"]
         lm = torch.cat([F.Features().log_mel(torch.from_numpy(ds["audio"][i:i + 256]))
@@ -267,6 +296,9 @@ def main(argv=None):
     out.mkdir(parents=True, exist_ok=True)
     export_graphs(cwae, mcnn, out)
     diffs = parity(cwae, mcnn, out)
+    clf_diff = export_classifier(clf, out)
+    if clf_diff is not None:
+        diffs["classifier"] = clf_diff
     training.update({"onnx_vs_torch_max_abs_diff": diffs, "exported": time.strftime("%Y-%m-%d %H:%M:%S")})
     write_bundle(out, name, mean, std, lat, training)
     if a.fixture:

@@ -95,9 +95,30 @@ pub fn run(bundle: &Path, a: BenchArgs) -> Result<(), NdmError> {
     rows.push(measure("encode 1 s (class given)", runs, || {
         engine.encode(&one_second, rate, Some(0)).map(drop)
     })?);
-    rows.push(measure("encode 1 s (class guessed)", runs, || {
-        engine.encode(&one_second, rate, None).map(drop)
-    })?);
+    let guess = if engine.has_classifier() {
+        "classifier"
+    } else {
+        "reconstructions"
+    };
+    rows.push(measure(
+        &format!("encode 1 s (class guessed, {guess})"),
+        runs,
+        || engine.encode(&one_second, rate, None).map(drop),
+    )?);
+    if engine.has_classifier() {
+        let by_recon = Engine::load_with(
+            bundle,
+            &EngineOptions {
+                use_classifier: false,
+                ..opts.clone()
+            },
+        )?;
+        rows.push(measure(
+            "encode 1 s (class guessed, reconstructions)",
+            runs,
+            || by_recon.encode(&one_second, rate, None).map(drop),
+        )?);
+    }
     rows.push(measure("decoder", runs, || {
         engine.decode_mel(0, &z).map(drop)
     })?);

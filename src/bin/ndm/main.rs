@@ -318,12 +318,10 @@ fn info(engine: &Engine) -> Result<(), NdmError> {
     );
     println!("latent      {} dimensions", i.latent.dim);
     println!("classes     {}", i.classes.join(", "));
-    for kind in [
-        ndm::bundle::ModelKind::Encoder,
-        ndm::bundle::ModelKind::Decoder,
-        ndm::bundle::ModelKind::Mcnn,
-    ] {
-        let m = b.model_spec(kind);
+    for kind in b.kinds() {
+        let Some(m) = b.model_spec(kind) else {
+            continue;
+        };
         println!(
             "{:<11} {} ({} bytes, sha256 {}…)",
             kind.name(),
