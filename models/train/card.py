@@ -151,6 +151,15 @@ def main(argv=None):
         "Confusion matrices are in metrics.json; listen in report/index.html.",
         "",
     ]
+    g = m.get("class_guess_on_encode")
+    if g:
+        lines += [
+            "Encoding a sound without naming its class (the object's `encode <buffer>`), on the same",
+            "validation sounds: the bundle's classifier guesses right "
+            f"{pct(g.get('classifier_accuracy'))} of the time, the best of the 11 reconstructions "
+            f"{pct(g['reconstructions_accuracy'])}.",
+            "",
+        ]
     ablation = b / "ablation.json"
     if ablation.exists():
         lines += [

@@ -45,6 +45,26 @@ class Bundle:
         s = self.dec.run(None, {"z": z.astype(np.float32), "class": self.eye[labels]})[0]
         return F.destandardise_to_mel(torch.from_numpy(s[:, 0]), self.mean, self.std).numpy()
 
+    def guess_class(self, audio):
+        """Encode without a class, as the Rust engine does: the bundle's classifier if it has
+        one, and always the best of the n_classes reconstructions; returns both guesses."""
+        lm = F.Features().log_mel(torch.from_numpy(audio))
+        x = F.standardise(lm, self.mean, self.std).unsqueeze(1).numpy()
+        nc = len(self.eye)
+        by_clf = None
+        if (self.path / "classifier.onnx").exists():
+            import onnxruntime as ort
+
+            s = ort.InferenceSession(str(self.path / "classifier.onnx"))
+            by_clf = np.concatenate([s.run(None, {"logmel": x[i:i + 64]})[0].argmax(1) for i in range(0, len(x), 64)])
+        by_rec = []
+        for xi in x:
+            xs = np.repeat(xi[None], nc, 0)
+            z = self.enc.run(None, {"logmel": xs, "class": self.eye})[0]
+            rec = self.dec.run(None, {"z": z, "class": self.eye})[0]
+            by_rec.append(int(np.argmin(((rec - xs) ** 2).mean(axis=(1, 2, 3)))))
+        return by_clf, np.array(by_rec)
+
     def vocode(self, mel):
         wave, mask = self.mcnn.run(None, {"mel": mel.astype(np.float32)})
         return wave * (mask > self.cfg["mask_threshold"])
@@ -219,6 +239,12 @@ def main(argv=None):
     chain_wav = np.concatenate([b.vocode(mel_rec[i:i + 16]) for i in range(0, len(audio), 16)])
     chain = spectral_scores(chain_wav, audio)
 
+    # Encoding without a class: how often the engine's guess is right on unseen kits.
+    by_clf, by_rec = b.guess_class(audio)
+    guess = {"reconstructions_accuracy": float(np.mean(by_rec == labels))}
+    if by_clf is not None:
+        guess["classifier_accuracy"] = float(np.mean(by_clf == labels))
+
     # Class conditioning, measured by an independent classifier.
     tr = ~ds["valid"]
     torch.set_num_threads(a.classifier_threads)  # timings above are single-threaded; this is not timed
@@ -247,6 +273,7 @@ def main(argv=None):
     }
     metrics = {
         "summary": summary, "cwae": cwae, "vocoders_on_true_mel": vocoders, "full_chain": chain,
+        "class_guess_on_encode": guess,
         "classifier": {"real_valid_per_class": real_acc, "real_valid_overall": float(np.mean(pred_real == labels)),
                        "prior_samples_per_class": gen_acc, "prior_confusion": confusion(pred_gen, gen_labels),
                        "real_confusion": confusion(pred_real, labels), "classes": CLASSES},
