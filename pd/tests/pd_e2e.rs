@@ -52,7 +52,9 @@ fn help_patch_opens_without_errors() {
     )
     .unwrap();
     let o = Command::new("timeout")
-        .args(["60", "pd", "-nogui", "-batch", "-noaudio", "-stderr", "-path"])
+        .arg((60 * slowdown()).to_string())
+        .args(wrapper())
+        .args(["pd", "-nogui", "-batch", "-noaudio", "-stderr", "-path"])
         .arg(&dir)
         .arg("-open")
         .arg(dir.join("ndm~-help.pd"))

@@ -162,6 +162,26 @@ impl Run {
     }
 }
 
+/// `$NDM_PD_WRAPPER`: a command line that runs pd under a tool, e.g. valgrind
+/// (scripts/valgrind-pd.sh); empty by default.
+pub fn wrapper() -> Vec<String> {
+    std::env::var("NDM_PD_WRAPPER")
+        .unwrap_or_default()
+        .split_whitespace()
+        .map(str::to_string)
+        .collect()
+}
+
+/// `$NDM_PD_SLOWDOWN` (default 1): how much slower pd runs under the wrapper; real-time waits,
+/// the watchdog and the timeout stretch by it.
+pub fn slowdown() -> u32 {
+    std::env::var("NDM_PD_SLOWDOWN")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(1)
+        .max(1)
+}
+
 /// Runs a patch: `arrays` (name, size) live in `[pd arr]`, `[ndm~ <args>]` in `[pd sub]`.
 pub fn run_pd(
     test: &str,
@@ -219,7 +239,7 @@ pub fn run_pd(
     p.connect(sfo, 0, sfp, 0);
     let lb = p.add("obj", "loadbang");
     let t = p.add("obj", "t b b");
-    let wd = p.add("obj", "rtwait 60000");
+    let wd = p.add("obj", &format!("rtwait {}", 60_000 * slowdown()));
     let wdm = p.add("msg", "\\; pd quit");
     let wdp = p.add("obj", "print TIMEOUT");
     p.connect(wd, 0, wdp, 0);
@@ -252,7 +272,7 @@ pub fn run_pd(
                 p.connect(tt, 0, go, 0);
             }
             WaitMs(ms) => {
-                let w = p.add("obj", &format!("rtwait {ms}"));
+                let w = p.add("obj", &format!("rtwait {}", ms * slowdown()));
                 let go = p.add("msg", &next);
                 p.connect(r, 0, w, 0);
                 p.connect(w, 0, go, 0);
@@ -271,7 +291,9 @@ pub fn run_pd(
     std::fs::write(dir.join("test.pd"), p.lines.join("\n") + "\n").unwrap();
 
     let mut cmd = Command::new("timeout");
-    cmd.args(["120", "pd", "-nogui", "-batch", "-noaudio", "-stderr"]);
+    cmd.arg((120 * slowdown()).to_string());
+    cmd.args(wrapper());
+    cmd.args(["pd", "-nogui", "-batch", "-noaudio", "-stderr"]);
     if let Some(r) = rate {
         cmd.args(["-r", &r.to_string()]);
     }
