@@ -124,14 +124,19 @@ fn malformed_corpus_in_pd_gives_one_error_each_and_keeps_state() {
     assert_eq!(r.count("done: bang"), 1, "the object still renders after the corpus");
 }
 
-/// Recreates `[r ndm-l] → [ndm~ ndm-out] → [print done]` in the (cleared) `[pd sub]`.
+/// Recreates `[r ndm-l] → [ndm~ ndm-out] → [print done]` in the (cleared) `[pd sub]`, with
+/// its info outlet → `[route model] → [s ndm-model]` so that `WaitModel` sees its model load.
 fn recreate() -> Step {
     send(&[
         "pd-sub obj 10 10 r ndm-l",
         "pd-sub obj 10 50 ndm~ ndm-out",
         "pd-sub obj 10 90 print done",
+        "pd-sub obj 100 90 route model",
+        "pd-sub obj 100 130 s ndm-model",
         "pd-sub connect 0 0 1 0",
         "pd-sub connect 1 0 2 0",
+        "pd-sub connect 1 2 3 0",
+        "pd-sub connect 3 0 4 0",
     ])
 }
 
@@ -146,8 +151,9 @@ fn free_the_object_mid_render_100_times() {
     for k in 0..100 {
         steps.push(send(&["pd-sub clear"]));
         steps.push(recreate());
-        // The engine is shared between objects, so the model is ready within milliseconds.
-        steps.push(WaitMs(40));
+        // The model message comes from ndm~'s own outlet: defer before anything clears it.
+        steps.push(WaitModel);
+        steps.push(Defer);
         steps.push(send(&["ndm-l xy 0.5 0.5", "ndm-l bang"]));
         // Freed at once, or 2 / 5 ms into the render.
         match k % 3 {
@@ -158,7 +164,8 @@ fn free_the_object_mid_render_100_times() {
     }
     steps.push(send(&["pd-sub clear"]));
     steps.push(recreate());
-    steps.push(WaitMs(100));
+    steps.push(WaitModel);
+    steps.push(Defer);
     steps.push(send(&["ndm-l bang"]));
     steps.push(WaitMs(1500));
     let r = run_pd(

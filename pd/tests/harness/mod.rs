@@ -165,21 +165,13 @@ impl Run {
 /// `$NDM_PD_WRAPPER`: a command line that runs pd under a tool, e.g. valgrind
 /// (scripts/valgrind-pd.sh); empty by default.
 pub fn wrapper() -> Vec<String> {
-    std::env::var("NDM_PD_WRAPPER")
-        .unwrap_or_default()
-        .split_whitespace()
-        .map(str::to_string)
-        .collect()
+    std::env::var("NDM_PD_WRAPPER").unwrap_or_default().split_whitespace().map(str::to_string).collect()
 }
 
 /// `$NDM_PD_SLOWDOWN` (default 1): how much slower pd runs under the wrapper; real-time waits,
 /// the watchdog and the timeout stretch by it.
 pub fn slowdown() -> u32 {
-    std::env::var("NDM_PD_SLOWDOWN")
-        .ok()
-        .and_then(|v| v.parse().ok())
-        .unwrap_or(1)
-        .max(1)
+    std::env::var("NDM_PD_SLOWDOWN").ok().and_then(|v| v.parse().ok()).unwrap_or(1).max(1)
 }
 
 /// Runs a patch: `arrays` (name, size) live in `[pd arr]`, `[ndm~ <args>]` in `[pd sub]`.
