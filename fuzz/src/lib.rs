@@ -369,7 +369,7 @@ fn hound_decode(bytes: &[u8]) {
 
 // ---- onnx_bytes ----------------------------------------------------------------------
 
-const MODELS: [&str; 3] = ["encoder", "decoder", "mcnn"];
+const MODELS: [&str; 4] = ["encoder", "decoder", "mcnn", "classifier"];
 
 /// A private copy of the fixture bundle (tests/golden/bundle) that the target rewrites.
 fn onnx_rig() -> &'static (PathBuf, serde_json::Value) {
@@ -378,7 +378,7 @@ fn onnx_rig() -> &'static (PathBuf, serde_json::Value) {
         let src = Path::new(env!("CARGO_MANIFEST_DIR")).join("../tests/golden/bundle");
         let dir = std::env::temp_dir().join(format!("ndm-fuzz-onnx-{}", std::process::id()));
         std::fs::create_dir_all(&dir).unwrap();
-        for f in ["bundle.json", "encoder.onnx", "decoder.onnx", "mcnn.onnx"] {
+        for f in ["bundle.json", "encoder.onnx", "decoder.onnx", "mcnn.onnx", "classifier.onnx"] {
             std::fs::copy(src.join(f), dir.join(f)).unwrap();
         }
         let json = serde_json::from_slice(&std::fs::read(dir.join("bundle.json")).unwrap()).unwrap();
@@ -386,7 +386,7 @@ fn onnx_rig() -> &'static (PathBuf, serde_json::Value) {
     })
 }
 
-/// Fuzz target `onnx_bytes`: the first byte picks one of the three models, the rest replaces
+/// Fuzz target `onnx_bytes`: the first byte picks one of the four models, the rest replaces
 /// its .onnx file, and bundle.json is rewritten with the matching size and SHA-256 so that the
 /// bytes reach ONNX Runtime's parser. Loading must give an engine or an error, never a crash;
 /// a loaded engine must render or fail with an error (non-finite output is an error).
@@ -395,7 +395,7 @@ pub fn onnx_bytes(data: &[u8]) {
         return;
     };
     let (dir, json) = onnx_rig();
-    let model = MODELS[pick as usize % 3];
+    let model = MODELS[pick as usize % MODELS.len()];
     let mut spec = json.clone();
     spec["models"][model]["sha256"] = sha256_hex(bytes).into();
     spec["models"][model]["bytes"] = bytes.len().into();

@@ -52,7 +52,7 @@ fn onnx_bytes_seeds() {
     replay("onnx_bytes", ndm_fuzz::onnx_bytes);
     // The intact models load and render (the target's happy path), each picked by its byte.
     let fixture = Path::new(env!("CARGO_MANIFEST_DIR")).join("../tests/golden/bundle");
-    for (pick, model) in ["encoder", "decoder", "mcnn"].iter().enumerate() {
+    for (pick, model) in ["encoder", "decoder", "mcnn", "classifier"].iter().enumerate() {
         let mut data = vec![pick as u8];
         data.extend(std::fs::read(fixture.join(format!("{model}.onnx"))).unwrap());
         ndm_fuzz::onnx_bytes(&data);
