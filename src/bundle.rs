@@ -209,7 +209,7 @@ impl Bundle {
         self.model_spec(kind).ok_or_else(|| {
             NdmError::invalid(
                 &self.dir.join(BUNDLE_JSON),
-                &format!("models.{}", kind.name()),
+                format!("models.{}", kind.name()),
                 "is missing".to_string(),
             )
         })
