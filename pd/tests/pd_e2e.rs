@@ -349,14 +349,7 @@ fn array_renamed_or_deleted_mid_render() {
         WaitMs(3000),
         send(&["ndm-l dump"]),
     ];
-    let r = run_pd(
-        "rename",
-        "ndm-out",
-        &[("ndm-out", 100)],
-        &steps,
-        &[("NDM_BUNDLE", &b.to_string_lossy())],
-        None,
-    );
+    let r = run_pd_with_model("rename", &b, &steps);
     assert!(r.ok);
     r.expect(&["ndm~: no buffer named `ndm-out`", "ndm~: no buffer named `other`", "info: buffer other"]);
     assert_eq!(r.count("done: bang"), 0);
@@ -378,14 +371,7 @@ fn delete_the_object_while_it_renders() {
         send(&["pd-sub clear"]),
         WaitMs(200),
     ];
-    let r = run_pd(
-        "delete",
-        "ndm-out",
-        &[("ndm-out", 100)],
-        &steps,
-        &[("NDM_BUNDLE", &b.to_string_lossy())],
-        None,
-    );
+    let r = run_pd_with_model("delete", &b, &steps);
     assert!(r.ok, "pd crashed or hung");
     assert_eq!(r.count("done: bang"), 0);
 }
@@ -403,14 +389,7 @@ fn burst_of_bangs_delivers_the_last_request() {
         msgs.push("ndm-l bang".into());
     }
     let steps = [WaitModel, Send(msgs), WaitDone, Send(vec![write_wav(&dir, "out.wav")]), WaitMs(1500)];
-    let r = run_pd(
-        "burst",
-        "ndm-out",
-        &[("ndm-out", 100)],
-        &steps,
-        &[("NDM_BUNDLE", &b.to_string_lossy())],
-        None,
-    );
+    let r = run_pd_with_model("burst", &b, &steps);
     assert!(r.ok);
     assert_eq!(r.count("done: bang"), 1, "only the last request is delivered");
     let (got, _) = r.wav("out.wav");

@@ -88,14 +88,7 @@ fn malformed_corpus_in_pd_gives_one_error_each_and_keeps_state() {
         WaitDone,
         WaitMs(200),
     ];
-    let r = run_pd(
-        "corpus",
-        "ndm-out",
-        &[("ndm-out", 100)],
-        &steps,
-        &[("NDM_BUNDLE", &b.to_string_lossy())],
-        None,
-    );
+    let r = run_pd_with_model("corpus", &b, &steps);
     assert!(r.ok, "pd crashed or hung on the corpus");
     // Everything printed between two marks is what one message caused.
     let mut checked = 0;
@@ -168,14 +161,7 @@ fn free_the_object_mid_render_100_times() {
     steps.push(Defer);
     steps.push(send(&["ndm-l bang"]));
     steps.push(WaitMs(1500));
-    let r = run_pd(
-        "free100",
-        "ndm-out",
-        &[("ndm-out", 100)],
-        &steps,
-        &[("NDM_BUNDLE", &b.to_string_lossy())],
-        None,
-    );
+    let r = run_pd_with_model("free100", &b, &steps);
     assert!(r.ok, "pd crashed or hung freeing ndm~ mid-render");
     assert_eq!(r.count("no model loaded"), 0, "every bang started a render");
     assert_eq!(r.count("done: bang"), 1, "the last object, left alive, renders");

@@ -302,6 +302,12 @@ pub fn run_pd(
 }
 
 /// The signal that killed a process, if one did.
+/// `run_pd` in the common setup of the tests that render: `[ndm~ ndm-out]`, a 100-sample
+/// `ndm-out` array, the model from `bundle`, Pd's default sample rate.
+pub fn run_pd_with_model(test: &str, bundle: &Path, steps: &[Step]) -> Run {
+    run_pd(test, "ndm-out", &[("ndm-out", 100)], steps, &[("NDM_BUNDLE", &bundle.to_string_lossy())], None)
+}
+
 pub fn signal_of(status: &std::process::ExitStatus) -> Option<i32> {
     #[cfg(unix)]
     return std::os::unix::process::ExitStatusExt::signal(status);
