@@ -195,6 +195,13 @@ fn read_hound(path: &Path) -> Result<Sound, NdmError> {
     };
     let mut r = hound::WavReader::open(path).map_err(bad)?;
     let spec = r.spec();
+    if spec.sample_rate == 0 {
+        // hound accepts a header with a rate of 0; nothing downstream can resample from it.
+        return Err(NdmError::AudioDecode {
+            path: path.to_path_buf(),
+            reason: "the header gives a sample rate of 0".into(),
+        });
+    }
     let channels = spec.channels.max(1) as usize;
     let interleaved: Vec<f32> = match spec.sample_format {
         hound::SampleFormat::Float => r.samples::<f32>().collect::<Result<_, _>>().map_err(bad)?,

@@ -781,8 +781,9 @@ fn validate_spec_never_panics_on_extreme_numbers() {
     assert!(Bundle::load(fixture()).is_ok());
 }
 
-/// Regression (found by the `audio_decode` fuzz target): symphonia panics on an AIFF header
-/// with a sample rate of 0; `read_audio` returns an error instead.
+/// Regressions (found by the `audio_decode` fuzz target): symphonia panics on an AIFF header
+/// with a sample rate of 0, and hound accepts a WAV header with a rate of 0; `read_audio`
+/// returns an error for both.
 #[test]
 fn corrupt_audio_files_are_errors_not_panics() {
     let crash = Path::new(env!("CARGO_MANIFEST_DIR")).join("fuzz/regressions/audio_decode");
@@ -797,8 +798,9 @@ fn corrupt_audio_files_are_errors_not_panics() {
             fs::write(&p, &data[1..]).unwrap();
             let r = ndm::read_audio(&p);
             let _ = fs::remove_file(&p);
-            if let Err(e) = r {
-                assert!(matches!(e, NdmError::AudioDecode { .. }), "{e:?}");
+            match r {
+                Err(e) => assert!(matches!(e, NdmError::AudioDecode { .. }), "{e:?}"),
+                Ok(s) => assert!(s.sample_rate > 0, "{} decoded with rate 0", e.path().display()),
             }
             n += 1;
         }

@@ -78,21 +78,66 @@ class SubpixelTranspose2d(nn.Module):
         return F.pixel_shuffle(self.conv(x), 2)
 
 
+def phase_grid_weight_3x3(w):
+    """Conv2d weight [Cout, C, 3, 3] (padding 1) meant for the 2× grid that pixel_shuffle makes
+    of a [4C, H, W] tensor → the Conv2d weight [4·Cout, 4C, 3, 3] (padding 1) that computes the
+    same on the [4C, H, W] tensor directly, its output ordered (Cout, phase_h, phase_w) for one
+    pixel_shuffle of 4·Cout channels at the end."""
+    cout, c, k, k2 = w.shape
+    assert k == k2 == 3
+    out = w.new_zeros(cout, 2, 2, c, 2, 2, 3, 3)
+    for rh in (0, 1):
+        for rw in (0, 1):
+            for dh in (-1, 0, 1):
+                for dw in (-1, 0, 1):
+                    # fine row 2m + rh + dh = 2(m + jh) + ph, the same for columns
+                    jh, ph = divmod(rh + dh, 2)
+                    jw, pw = divmod(rw + dw, 2)
+                    out[:, rh, rw, :, ph, pw, jh + 1, jw + 1] += w[:, :, dh + 1, dw + 1]
+    return out.reshape(cout * 4, c * 4, 3, 3)
+
+
+def cond_bn_affine(norm, c):
+    """The eval-mode class-conditional batch norm as per-sample scale and shift [B, C]."""
+    bn = norm.bn
+    scale = norm.gamma(c) / torch.sqrt(bn.running_var + bn.eps)
+    return scale, norm.beta(c) - bn.running_mean * scale
+
+
 class DeployDecoder(nn.Module):
-    """Decoder with sub-pixel convs; same inputs, same outputs."""
+    """Decoder with sub-pixel convs; same inputs, same outputs (in eval mode).
+
+    The last stage never leaves the phase grid: its batch norm and ReLU act per phase channel,
+    and the 3×3 output conv is rewritten for the phase grid (`phase_grid_weight_3x3`), so the
+    only interleave left is that of the 1-channel result, not of 16 channels at full size (that
+    DepthToSpace and the 1-channel conv took 30% of the decoder). The columns past what the 88
+    output frames need are cropped before the last conv."""
 
     def __init__(self, dec: Decoder):
         super().__init__()
-        self.fc1, self.fc2, self.norms, self.out, self.hw = dec.fc1, dec.fc2, dec.norms, dec.out, dec.hw
+        self.fc1, self.fc2, self.norms, self.hw = dec.fc1, dec.fc2, dec.norms, dec.hw
         self.channels = dec.fc2.out_features // (dec.hw[0] * dec.hw[1])
         self.ups = nn.ModuleList(SubpixelTranspose2d(d) for d in dec.deconvs)
+        assert dec.out.kernel_size == (3, 3) and dec.out.padding == (1, 1) and dec.out.stride == (1, 1)
+        w = phase_grid_weight_3x3(dec.out.weight.detach())
+        self.out = nn.Conv2d(w.shape[1], w.shape[0], 3, padding=1)
+        self.out.weight.data.copy_(w)
+        self.out.bias.data.copy_(dec.out.bias.detach().repeat_interleave(4))
+        # Phase-grid columns the output needs (+1: the 3×3 conv's right neighbour), and the
+        # columns the last sub-pixel conv needs for those (+1 again, for its own 3×3).
+        self.cols_out = (FRAMES + 1) // 2 + 1
+        self.cols_in = self.cols_out + 1
 
     def forward(self, z, c):
         x = F.relu(self.fc2(F.relu(self.fc1(torch.cat([z, c], dim=1)))))
         x = x.view(-1, self.channels, *self.hw)
-        for up, norm in zip(self.ups, self.norms):
+        for up, norm in zip(self.ups[:-1], self.norms[:-1]):
             x = F.relu(norm(up(x), c))
-        return self.out(x)[:, :, :N_MELS, :FRAMES]
+        x = self.ups[-1].conv(x[..., :self.cols_in])[..., :self.cols_out]
+        scale, shift = cond_bn_affine(self.norms[-1], c)
+        x = F.relu(x * scale.repeat_interleave(4, 1)[:, :, None, None]
+                   + shift.repeat_interleave(4, 1)[:, :, None, None])
+        return F.pixel_shuffle(self.out(x), 2)[:, :, :N_MELS, :FRAMES]
 
 
 def elu(x):
@@ -103,15 +148,17 @@ def elu(x):
 
 
 class DeployMCNN(nn.Module):
-    """MCNN with the heads fused: layer 1 is one conv for all heads, later layers grouped convs
-    (one group per head), each a sub-pixel conv followed by phase interleaving."""
+    """MCNN with the heads fused: layer 1 is one conv for all heads, the hidden layers grouped
+    convs (one group per head), each a sub-pixel conv followed by phase interleaving. The last
+    layer also does the heads' weighted sum (signal) and plain sum (mask) in its weights: one
+    conv over all heads with 2 phases × (signal, mask) outputs, so that neither 2·heads output
+    channels nor their interleave, einsum and reduce are ever materialised."""
 
     def __init__(self, mcnn: MCNN):
         super().__init__()
         self.n_heads = len(mcnn.heads)
         self.register_buffer("log_mean", mcnn.log_mean.detach().clone())
         self.register_buffer("log_std", mcnn.log_std.detach().clone())
-        self.head_weights = nn.Parameter(mcnn.head_weights.detach().clone())
         self.a = nn.Parameter(mcnn.a.detach().clone())
         self.b = nn.Parameter(mcnn.b.detach().clone())
         self.couts, self.pads, ws = [], [], []
@@ -125,20 +172,27 @@ class DeployMCNN(nn.Module):
                 per_head.append(w)
             self.couts.append(per_head[0].shape[0] // 2)
             self.pads.append(pad)
-            ws.append(nn.Parameter(torch.cat(per_head, dim=0)))  # [(head, phase, cout), cin, k]
-        self.weights = nn.ParameterList(ws)
+            ws.append(torch.cat(per_head, dim=0))  # [(head, phase, cout), cin, k]
+        # Last layer: [(head, phase, out), cin, k] with out = (signal, mask) → one conv
+        # [(phase, out), (head, cin), k] whose signal rows carry the head weights.
+        assert self.couts[-1] == 2
+        last = ws[-1].view(self.n_heads, 2, 2, *ws[-1].shape[1:])
+        gain = torch.stack([mcnn.head_weights.detach(), torch.ones(self.n_heads)], dim=1)  # [head, out]
+        last = last * gain[:, None, :, None, None]
+        ws[-1] = last.permute(1, 2, 0, 3, 4).reshape(4, self.n_heads * last.shape[3], last.shape[4])
+        self.weights = nn.ParameterList(nn.Parameter(w) for w in ws)
 
     def forward(self, mel):
         x = (torch.log(mel + LOG_EPS) - self.log_mean) / self.log_std
         hn = self.n_heads
-        for li, (w, cout, pad) in enumerate(zip(self.weights, self.couts, self.pads)):
+        for li, (w, cout, pad) in enumerate(zip(self.weights[:-1], self.couts, self.pads)):
             x = F.conv1d(x, w, padding=pad, groups=1 if li == 0 else hn)
             b, _, n = x.shape
             x = x.view(b, hn, 2, cout, n).permute(0, 1, 3, 4, 2).reshape(b, hn * cout, 2 * n)
-            if li < len(self.weights) - 1:
-                x = elu(x)
-        outs = x.view(x.shape[0], hn, 2, -1)
-        s = torch.einsum("h,bhn->bn", self.head_weights, outs[:, :, 0])
-        m = outs[:, :, 1].sum(dim=1)
+            x = elu(x)
+        y = F.conv1d(x, self.weights[-1], padding=self.pads[-1])  # [B, (phase, out), n]
+        b, _, n = y.shape
+        y = y.view(b, 2, 2, n).permute(0, 2, 3, 1).reshape(b, 2, 2 * n)
+        s, m = y[:, 0], y[:, 1]
         wave = self.a * s / (1.0 + torch.abs(self.b * s))
         return wave, torch.sigmoid(m)

@@ -19,7 +19,7 @@ from .cwae import CWAE
 from .classifier import DrumClassifier
 from .deploy import DeployDecoder, DeployMCNN
 from .labels import CLASSES
-from .mcnn import MCNN
+from .mcnn import MCNN, mcnn_heads
 
 ROOT = Path(__file__).resolve().parents[2]
 FORMAT_VERSION = 1
@@ -249,7 +249,7 @@ def load_trained(runs, cwae_run="cwae", mcnn_run="mcnn"):
     mc = torch.load(checkpoint(Path(runs) / mcnn_run), weights_only=False)
     cwae = CWAE(len(CLASSES), cw["dz"])
     cwae.load_state_dict(cw["model"])
-    mcnn = MCNN(log_mean=mc["log_mean"], log_std=mc["log_std"])
+    mcnn = MCNN(heads=mcnn_heads(mc["model"]), log_mean=mc["log_mean"], log_std=mc["log_std"])
     mcnn.load_state_dict(mc["model"])
     return cwae, mcnn, cw["mean"], cw["std"], {"cwae_steps": cw["step"], "mcnn_steps": mc["step"],
                                                "cwae_run": cwae_run, "mcnn_run": mcnn_run}

@@ -33,6 +33,11 @@ class Head(nn.Module):
         return x  # [B, 2, T*256]
 
 
+def mcnn_heads(state_dict):
+    """Number of heads in an MCNN state dict (checkpoints of pruned runs have fewer)."""
+    return len(state_dict["head_weights"])
+
+
 class MCNN(nn.Module):
     def __init__(self, n_mels=N_MELS, heads=HEADS, log_mean=0.0, log_std=1.0):
         super().__init__()

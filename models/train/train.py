@@ -4,6 +4,7 @@
     python -m models.train.train mcnn --minutes 100
 """
 import argparse
+import itertools
 import json
 import math
 import time
@@ -18,7 +19,7 @@ from . import data as data_mod
 from .cwae import CWAE, per_class_mmd
 from .features import FRAMES, HOP, LOG_EPS, Features
 from .labels import CLASSES
-from .mcnn import MCNN, MCNNLoss, mask_target
+from .mcnn import HEADS, MCNN, MCNNLoss, mask_target, mcnn_heads
 
 ROOT = Path(__file__).resolve().parents[2]
 RUNS = ROOT / "models" / "runs"
@@ -168,15 +169,45 @@ def evaluate_cwae(model, x, c):
     return float(np.sum(errs) / max(1, len(x)))
 
 
+def prune_heads(teacher, heads, loss_fn, mel, wav):
+    """The `heads` of `teacher` that, kept alone, give the lowest loss on (mel, wav): the start
+    of a cheaper MCNN (each head costs the same, so fewer heads is proportionally faster)."""
+    best, best_loss = None, math.inf
+    for keep in itertools.combinations(range(len(teacher.heads)), heads):
+        m = MCNN(heads=heads, log_mean=teacher.log_mean.item(), log_std=teacher.log_std.item())
+        for dst, src in zip(m.heads, keep):
+            dst.load_state_dict(teacher.heads[src].state_dict())
+        with torch.no_grad():
+            m.head_weights.copy_(teacher.head_weights[list(keep)])
+            m.a.copy_(teacher.a)
+            m.b.copy_(teacher.b)
+            pred, mask = m.eval()(mel)
+            loss = loss_fn(pred, mask, wav, mask_target(wav)).item()
+        if loss < best_loss:
+            best, best_loss = (m, keep), loss
+    return best[0], best[1], best_loss
+
+
 def train_mcnn(args, ds):
-    run = Run("mcnn", args.runs)
+    run = Run(args.name or "mcnn", args.runs)
     feats = Features()
     audio = torch.from_numpy(ds["audio"])
     with torch.no_grad():
         mel_all = torch.cat([feats.mel(audio[i:i + 256]) for i in range(0, len(audio), 256)])
         lm = torch.log(mel_all[~torch.from_numpy(ds["valid"])] + 1e-5)
-    model = MCNN(log_mean=lm.mean().item(), log_std=lm.std().item())
     loss_fn = MCNNLoss()
+    valid_idx = np.nonzero(ds["valid"])[0]
+    vidx = np.random.default_rng(0).choice(valid_idx, min(64, len(valid_idx)), replace=False)
+    if args.init_from and not run.ckpt.exists():
+        from .export import checkpoint
+
+        src = torch.load(checkpoint(Path(args.runs) / args.init_from), weights_only=False)
+        teacher = MCNN(heads=mcnn_heads(src["model"]), log_mean=src["log_mean"], log_std=src["log_std"])
+        teacher.load_state_dict(src["model"])
+        model, keep, loss0 = prune_heads(teacher, args.heads, loss_fn, mel_all[vidx], audio[vidx])
+        run.write(json.dumps(dict(init_from=args.init_from, kept_heads=list(keep), val=round(loss0, 4))))
+    else:
+        model = MCNN(heads=args.heads, log_mean=lm.mean().item(), log_std=lm.std().item())
     opt = torch.optim.Adam(model.parameters(), lr=args.lr)
     sched = torch.optim.lr_scheduler.ReduceLROnPlateau(opt, factor=0.5, patience=args.patience)
     state = run.load()
@@ -188,7 +219,6 @@ def train_mcnn(args, ds):
         step, best = state["step"], state["best"]
     rng = np.random.default_rng(step + 1)
     train_idx = np.nonzero(~ds["valid"])[0]
-    valid_idx = np.nonzero(ds["valid"])[0]
     crop = args.crop_frames
     deadline = time.time() + args.minutes * 60
     bar = tqdm(total=args.steps, initial=step, desc="mcnn")
@@ -216,13 +246,14 @@ def train_mcnn(args, ds):
         if step % args.eval_every == 0 or step == args.steps:
             model.eval()
             with torch.no_grad():
-                vrng = np.random.default_rng(0)
-                vidx = vrng.choice(valid_idx, min(64, len(valid_idx)), replace=False)
                 mel, wav = mel_all[vidx], audio[vidx]
                 pred, mask = model(mel)
                 val = loss_fn(pred, mask, wav, mask_target(wav)).item()
             sched.step(val)
-            best = min(best, val)
+            if val < best:
+                best = val
+                torch.save(dict(model=model.state_dict(), step=step, best=best, log_mean=model.log_mean.item(),
+                                log_std=model.log_std.item()), run.dir / "best.pt")
             msg = json.dumps(dict(step=step, loss=round(float(np.mean(running)), 4), val=round(val, 4),
                                   lr=opt.param_groups[0]["lr"], time=time.strftime("%H:%M:%S")))
             running = []
@@ -252,6 +283,9 @@ def main(argv=None):
     ap.add_argument("--batch", type=int, default=16)
     ap.add_argument("--crop-frames", type=int, default=24)
     ap.add_argument("--name", default=None, help="run folder name (default: the model's)")
+    ap.add_argument("--heads", type=int, default=HEADS, help="MCNN: number of heads")
+    ap.add_argument("--init-from", default=None,
+                    help="MCNN: start from this run's best heads (pruned to --heads) instead of random weights")
     ap.add_argument("--weight-decay", type=float, default=1e-4)
     ap.add_argument("--augment", type=int, default=1, help="CWAE: jitter onset, pitch and level")
     ap.add_argument("--guide", type=float, default=0.0, help="CWAE: weight of the class guide's CE on prior samples")

@@ -7,7 +7,7 @@ import torch
 from models.train import features as F
 from models.train.classifier import DrumClassifier, augment
 from models.train.cwae import CWAE
-from models.train.deploy import DeployDecoder, DeployMCNN, subpixel_weight_1d
+from models.train.deploy import DeployDecoder, DeployMCNN, phase_grid_weight_3x3, subpixel_weight_1d
 from models.train.mcnn import MCNN
 
 
@@ -44,10 +44,26 @@ def test_deploy_decoder_matches_trained_decoder():
     for n in cw.decoder.norms:  # non-trivial batch-norm statistics
         n.bn.running_mean.normal_()
         n.bn.running_var.uniform_(0.5, 2.0)
+        n.gamma.weight.data.uniform_(0.5, 1.5)
+        n.beta.weight.data.normal_()
     d = DeployDecoder(cw.decoder).eval()
-    z, c = torch.randn(3, 64), torch.eye(11)[[0, 5, 10]]
+    mix = torch.softmax(torch.randn(1, 11), dim=1)  # soft class mixes are defined too
+    z, c = torch.randn(4, 64), torch.cat([torch.eye(11)[[0, 5, 10]], mix])
     with torch.no_grad():
-        assert torch.allclose(cw.decoder(z, c), d(z, c), atol=1e-5)
+        want, got = cw.decoder(z, c), d(z, c)
+    assert got.shape == want.shape == (4, 1, F.N_MELS, F.FRAMES)
+    assert torch.allclose(want, got, atol=1e-5)
+
+
+def test_phase_grid_conv_equals_conv_after_pixel_shuffle():
+    torch.manual_seed(1)
+    w = torch.randn(3, 5, 3, 3)
+    x = torch.randn(2, 20, 7, 9)
+    with torch.no_grad():
+        want = torch.nn.functional.conv2d(torch.nn.functional.pixel_shuffle(x, 2), w, padding=1)
+        got = torch.nn.functional.pixel_shuffle(
+            torch.nn.functional.conv2d(x, phase_grid_weight_3x3(w), padding=1), 2)
+    assert torch.allclose(want, got, atol=1e-5)
 
 
 def test_augment_keeps_shape_and_fills_with_silence():
