@@ -58,22 +58,27 @@ class Encoder(nn.Module):
         return self.fc2(self.drop(F.relu(self.fc1(x.flatten(1)))))
 
 
+DECODER_CHANNELS = CHANNELS[::-1] + (16,)  # FC grid, then after each of the 4 transposed convs
+
+
 class Decoder(nn.Module):
-    def __init__(self, n_classes, dz=64, hidden=256):
+    def __init__(self, n_classes, dz=64, hidden=256, channels=DECODER_CHANNELS):
         super().__init__()
+        assert len(channels) == len(CHANNELS) + 1
         self.hw = _out_shape()
+        self.grid_channels = channels[0]
         self.fc1 = nn.Linear(dz + n_classes, hidden)
-        self.fc2 = nn.Linear(hidden, CHANNELS[-1] * self.hw[0] * self.hw[1])
-        chans = CHANNELS[::-1] + (16,)
+        self.fc2 = nn.Linear(hidden, channels[0] * self.hw[0] * self.hw[1])
+        chans = tuple(channels)
         self.deconvs = nn.ModuleList(
             nn.ConvTranspose2d(a, b, KERNEL, STRIDE, PAD, output_padding=1) for a, b in zip(chans, chans[1:])
         )
         self.norms = nn.ModuleList(CondBatchNorm2d(b, n_classes) for b in chans[1:])
-        self.out = nn.Conv2d(16, 1, 3, 1, 1)
+        self.out = nn.Conv2d(chans[-1], 1, 3, 1, 1)
 
     def forward(self, z, c):
         x = F.relu(self.fc2(F.relu(self.fc1(torch.cat([z, c], dim=1)))))
-        x = x.view(-1, CHANNELS[-1], *self.hw)
+        x = x.view(-1, self.grid_channels, *self.hw)
         for deconv, norm in zip(self.deconvs, self.norms):
             x = F.relu(norm(deconv(x), c))
         x = self.out(x)
@@ -81,11 +86,11 @@ class Decoder(nn.Module):
 
 
 class CWAE(nn.Module):
-    def __init__(self, n_classes, dz=64, hidden=256):
+    def __init__(self, n_classes, dz=64, hidden=256, dec_channels=DECODER_CHANNELS):
         super().__init__()
         self.n_classes, self.dz = n_classes, dz
         self.encoder = Encoder(n_classes, dz, hidden)
-        self.decoder = Decoder(n_classes, dz, hidden)
+        self.decoder = Decoder(n_classes, dz, hidden, dec_channels)
 
     def forward(self, x, c):
         z = self.encoder(x, c)

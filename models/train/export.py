@@ -15,7 +15,7 @@ import numpy as np
 import torch
 
 from . import features as F
-from .cwae import CWAE
+from .cwae import CWAE, DECODER_CHANNELS
 from .classifier import DrumClassifier
 from .deploy import DeployDecoder, DeployMCNN
 from .labels import CLASSES
@@ -247,7 +247,7 @@ def load_guide(runs, cwae_run="cwae"):
 def load_trained(runs, cwae_run="cwae", mcnn_run="mcnn"):
     cw = torch.load(checkpoint(Path(runs) / cwae_run), weights_only=False)
     mc = torch.load(checkpoint(Path(runs) / mcnn_run), weights_only=False)
-    cwae = CWAE(len(CLASSES), cw["dz"])
+    cwae = CWAE(len(CLASSES), cw["dz"], dec_channels=cw.get("dec_channels", DECODER_CHANNELS))
     cwae.load_state_dict(cw["model"])
     mcnn = MCNN(heads=mcnn_heads(mc["model"]), log_mean=mc["log_mean"], log_std=mc["log_std"])
     mcnn.load_state_dict(mc["model"])

@@ -143,6 +143,20 @@ pub fn run(bundle: &Path, a: BenchArgs) -> Result<(), NdmError> {
         runs,
         || engine.generate(&full).map(drop),
     )?);
+    // A bang whose sound ends after `secs`: the decoder always renders every frame; the vocoder
+    // and the resampler see only the frames the trim rule keeps (here: forced to `secs`).
+    for secs in [0.1f64, 0.25, 0.5] {
+        let frames = ((secs * rate as f64 / hop as f64).ceil() as usize).clamp(1, mel.ncols());
+        rows.push(measure(
+            &format!("full path {secs} s @ {} Hz", a.sr),
+            runs,
+            || {
+                let m = engine.decode_mel(0, &z)?;
+                let w = engine.vocode_frames(m.slice(s![.., ..frames]), Vocoder::Mcnn)?;
+                ndm::resample(&w, rate, a.sr).map(drop)
+            },
+        )?);
+    }
     for (class, name) in info.classes.iter().enumerate() {
         let req = GenerateRequest {
             class,
