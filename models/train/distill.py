@@ -79,6 +79,9 @@ def main(argv=None):
     ap.add_argument("--lr", type=float, default=1e-3)
     ap.add_argument("--eval-every", type=int, default=250)
     ap.add_argument("--threads", type=int, default=1)
+    ap.add_argument("--guide", type=float, default=0.02,
+                    help="weight of the teacher run's class guide (guide.pt) on the prior samples: MSE alone "
+                         "loses the details that make a sound recognisable as its class")
     a = ap.parse_args(argv)
     torch.set_num_threads(a.threads)
     torch.manual_seed(0)
@@ -95,8 +98,12 @@ def main(argv=None):
 
     run = Run(a.name, a.runs)
     guide = Path(a.runs) / a.cwae_run / "guide.pt"
+    guide_net = None
     if guide.exists():
         shutil.copy(guide, run.dir / "guide.pt")
+        guide_net = torch.load(guide, weights_only=False).eval()
+        for p in guide_net.parameters():
+            p.requires_grad_(False)
     opt = torch.optim.Adam(student.decoder.parameters(), lr=a.lr)
     sched = torch.optim.lr_scheduler.CosineAnnealingLR(opt, a.steps, eta_min=a.lr * 0.02)
     step, best = 0, float("inf")
@@ -140,22 +147,35 @@ def main(argv=None):
         z, c = latent_batch(z_train, y_train, a.batch, rng, nc)
         with torch.no_grad():
             target = teacher.decoder(z, c)
-        loss = torch.mean((student.decoder(z, c) - target) ** 2)
+        out = student.decoder(z, c)
+        mse = torch.mean((out - target) ** 2)
+        ce = torch.zeros(())
+        if guide_net is not None and a.guide > 0:
+            prior = slice(a.batch // 2, None)  # latent_batch's second half: prior samples
+            ce = torch.nn.functional.cross_entropy(guide_net(out[prior]), c[prior])
+        loss = mse + a.guide * ce
         opt.zero_grad()
         loss.backward()
         opt.step()
         sched.step()
         step += 1
-        running.append(loss.item())
+        running.append((mse.item(), ce.item()))
         bar.update(1)
         if step % a.eval_every == 0 or step == a.steps:
             recalibrate_bn(student.decoder, calib)
             with torch.no_grad():
-                val = torch.mean((student.decoder(zv, cv) - tv) ** 2).item()
+                out_v = student.decoder(zv, cv)
+                val = torch.mean((out_v - tv) ** 2).item()
+                nv = int(valid.sum())  # zv: the validation latents, then as many prior samples
+                val_ce = (torch.nn.functional.cross_entropy(guide_net(out_v[nv:]), cv[nv:]).item()
+                          if guide_net is not None else 0.0)
+                score = val + a.guide * val_ce
                 val_real = torch.mean((student.decoder(z_all[valid], eye[labels[valid]]) - x[valid]) ** 2).item()
-            improved = val < best
-            best = min(best, val)
-            msg = json.dumps(dict(step=step, loss=round(float(np.mean(running)), 5), val_vs_teacher=round(val, 5),
+            improved = score < best
+            best = min(best, score)
+            m = np.mean(running, axis=0)
+            msg = json.dumps(dict(step=step, mse=round(float(m[0]), 5), guide_ce=round(float(m[1]), 4),
+                                  val_vs_teacher=round(val, 5), val_guide_ce=round(val_ce, 4), score=round(score, 5),
                                   val_vs_real=round(val_real, 4), best=improved, lr=round(sched.get_last_lr()[0], 6),
                                   time=time.strftime("%H:%M:%S")))
             running = []
