@@ -163,14 +163,15 @@ def main(argv=None):
     ablation = b / "ablation.json"
     if ablation.exists():
         lines += [
-            "## What each training change did (same data, same MCNN, same yardstick)",
+            "## What each training change did (same data, same yardstick)",
             "",
-            "| CWAE | steps | log-Mel L1 | Mel SC | chain SC | real valid (mean/class) | prior samples (mean/class) |",
-            "| --- | ---: | ---: | ---: | ---: | ---: | ---: |",
+            "| CWAE | steps | log-Mel L1 | Mel SC | MCNN SC | chain SC | real valid (mean/class) | prior samples (mean/class) |",
+            "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
         ]
         for r in json.loads(ablation.read_text()):
             s_ = r["summary"]
             lines.append(f"| {r['name']} | {r['steps']} | {s_['cwae_logmel_l1']:.3f} | {s_['cwae_mel_sc']:.3f} | "
+                         f"{s_['mcnn_sc']:.3f} | "
                          f"{s_['chain_sc']:.3f} | {pct(s_['classifier_real_valid_mean_per_class'])} | "
                          f"{pct(s_['classifier_prior_samples_mean_per_class'])} |")
         lines += ["", "Rows come from ablation.json, which holds each run's metrics summary.", ""]

@@ -251,8 +251,14 @@ def load_trained(runs, cwae_run="cwae", mcnn_run="mcnn"):
     cwae.load_state_dict(cw["model"])
     mcnn = MCNN(heads=mcnn_heads(mc["model"]), log_mean=mc["log_mean"], log_std=mc["log_std"])
     mcnn.load_state_dict(mc["model"])
-    return cwae, mcnn, cw["mean"], cw["std"], {"cwae_steps": cw["step"], "mcnn_steps": mc["step"],
-                                               "cwae_run": cwae_run, "mcnn_run": mcnn_run}
+    info = {"cwae_steps": cw["step"], "mcnn_steps": mc["step"], "cwae_run": cwae_run, "mcnn_run": mcnn_run,
+            "decoder_channels": list(cw.get("dec_channels", DECODER_CHANNELS)), "mcnn_heads": len(mcnn.heads)}
+    for k in ("init_from", "teacher"):  # a pruned or distilled MCNN (train.py mcnn --init-from/--teacher)
+        if mc.get(k):
+            info[f"mcnn_{k}"] = mc[k]
+    if "teacher" in cw:  # a decoder distilled by distill.py
+        info.update(decoder_teacher_run=cw["teacher"], decoder_teacher_steps=cw["teacher_step"])
+    return cwae, mcnn, cw["mean"], cw["std"], info
 
 
 def main(argv=None):

@@ -208,6 +208,22 @@ def train_mcnn(args, ds):
         run.write(json.dumps(dict(init_from=args.init_from, kept_heads=list(keep), val=round(loss0, 4))))
     else:
         model = MCNN(heads=args.heads, log_mean=lm.mean().item(), log_std=lm.std().item())
+    teacher = None
+    if args.teacher:
+        from .export import checkpoint
+
+        src = torch.load(checkpoint(Path(args.runs) / args.teacher), weights_only=False)
+        teacher = MCNN(heads=mcnn_heads(src["model"]), log_mean=src["log_mean"], log_std=src["log_std"]).eval()
+        teacher.load_state_dict(src["model"])
+
+    def targets(mel, wav):
+        """The real audio, or with --teacher the teacher MCNN's masked output and mask: a pruned
+        student then learns the teacher's sound, which the yardstick recognises better."""
+        if teacher is None:
+            return wav, mask_target(wav)
+        with torch.no_grad():
+            tw, tm = teacher(mel)
+        return tw * tm, tm
     opt = torch.optim.Adam(model.parameters(), lr=args.lr)
     sched = torch.optim.lr_scheduler.ReduceLROnPlateau(opt, factor=0.5, patience=args.patience)
     state = run.load()
@@ -235,7 +251,7 @@ def train_mcnn(args, ds):
         model.train()
         mel, wav = batch(rng.choice(train_idx, args.batch))
         pred, mask = model(mel)
-        loss = loss_fn(pred, mask, wav, mask_target(wav))
+        loss = loss_fn(pred, mask, *targets(mel, wav))
         opt.zero_grad()
         loss.backward()
         torch.nn.utils.clip_grad_norm_(model.parameters(), 5.0)
@@ -248,12 +264,13 @@ def train_mcnn(args, ds):
             with torch.no_grad():
                 mel, wav = mel_all[vidx], audio[vidx]
                 pred, mask = model(mel)
-                val = loss_fn(pred, mask, wav, mask_target(wav)).item()
+                val = loss_fn(pred, mask, *targets(mel, wav)).item()
             sched.step(val)
             if val < best:
                 best = val
                 torch.save(dict(model=model.state_dict(), step=step, best=best, log_mean=model.log_mean.item(),
-                                log_std=model.log_std.item()), run.dir / "best.pt")
+                                log_std=model.log_std.item(), init_from=args.init_from, teacher=args.teacher),
+                           run.dir / "best.pt")
             msg = json.dumps(dict(step=step, loss=round(float(np.mean(running)), 4), val=round(val, 4),
                                   lr=opt.param_groups[0]["lr"], time=time.strftime("%H:%M:%S")))
             running = []
@@ -286,6 +303,7 @@ def main(argv=None):
     ap.add_argument("--heads", type=int, default=HEADS, help="MCNN: number of heads")
     ap.add_argument("--init-from", default=None,
                     help="MCNN: start from this run's best heads (pruned to --heads) instead of random weights")
+    ap.add_argument("--teacher", default=None, help="MCNN: learn this run's output instead of the real audio")
     ap.add_argument("--weight-decay", type=float, default=1e-4)
     ap.add_argument("--augment", type=int, default=1, help="CWAE: jitter onset, pitch and level")
     ap.add_argument("--guide", type=float, default=0.0, help="CWAE: weight of the class guide's CE on prior samples")
