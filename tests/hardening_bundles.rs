@@ -800,7 +800,11 @@ fn corrupt_audio_files_are_errors_not_panics() {
             let _ = fs::remove_file(&p);
             match r {
                 Err(e) => assert!(matches!(e, NdmError::AudioDecode { .. }), "{e:?}"),
-                Ok(s) => assert!(s.sample_rate > 0, "{} decoded with rate 0", e.path().display()),
+                Ok(s) => assert!(
+                    s.sample_rate > 0,
+                    "{} decoded with rate 0",
+                    e.path().display()
+                ),
             }
             n += 1;
         }
