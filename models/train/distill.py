@@ -11,7 +11,6 @@ Writes models/runs/<name>/{checkpoint.pt, best.pt, train.log, guide.pt}: the tea
 with the student decoder, in the format export.load_trained reads (with `dec_channels`).
 """
 import argparse
-import json
 import shutil
 import time
 from pathlib import Path
@@ -124,10 +123,11 @@ def main(argv=None):
         z_all = torch.cat([teacher.encoder(x[i:i + 256], eye[labels[i:i + 256]]) for i in range(0, len(x), 256)])
     train, valid = ~ds["valid"], ds["valid"]
     z_train, y_train = z_all[train], labels[train]
-    # Fixed validation: the validation sounds' latents and as many prior samples.
+    # Fixed validation: the nv validation sounds' latents, then as many prior samples.
+    nv = int(valid.sum())
     vrng = np.random.default_rng(123)
-    zv = torch.cat([z_all[valid], torch.randn(int(valid.sum()), src["dz"], generator=torch.Generator().manual_seed(1))])
-    cv = torch.cat([eye[labels[valid]], eye[vrng.integers(0, nc, int(valid.sum()))]])
+    zv = torch.cat([z_all[valid], torch.randn(nv, src["dz"], generator=torch.Generator().manual_seed(1))])
+    cv = torch.cat([eye[labels[valid]], eye[vrng.integers(0, nc, nv)]])
     with torch.no_grad():
         tv = teacher.decoder(zv, cv)
     calib_rng = np.random.default_rng(7)
@@ -166,7 +166,6 @@ def main(argv=None):
             with torch.no_grad():
                 out_v = student.decoder(zv, cv)
                 val = torch.mean((out_v - tv) ** 2).item()
-                nv = int(valid.sum())  # zv: the validation latents, then as many prior samples
                 val_ce = (torch.nn.functional.cross_entropy(guide_net(out_v[nv:]), cv[nv:]).item()
                           if guide_net is not None else 0.0)
                 score = val + a.guide * val_ce
@@ -174,16 +173,11 @@ def main(argv=None):
             improved = score < best
             best = min(best, score)
             m = np.mean(running, axis=0)
-            msg = json.dumps(dict(step=step, mse=round(float(m[0]), 5), guide_ce=round(float(m[1]), 4),
-                                  val_vs_teacher=round(val, 5), val_guide_ce=round(val_ce, 4), score=round(score, 5),
-                                  val_vs_real=round(val_real, 4), best=improved, lr=round(sched.get_last_lr()[0], 6),
-                                  time=time.strftime("%H:%M:%S")))
+            run.record(bar, dict(step=step, mse=round(float(m[0]), 5), guide_ce=round(float(m[1]), 4),
+                                 val_vs_teacher=round(val, 5), val_guide_ce=round(val_ce, 4), score=round(score, 5),
+                                 val_vs_real=round(val_real, 4), best=improved, lr=round(sched.get_last_lr()[0], 6)),
+                       ckpt(), improved)
             running = []
-            run.write(msg)
-            bar.set_postfix_str(msg[:80])
-            run.save(**ckpt())
-            if improved:
-                torch.save(ckpt(), run.dir / "best.pt")
     run.save(**ckpt())
     bar.close()
 

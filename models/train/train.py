@@ -55,6 +55,16 @@ class Run:
     def load(self):
         return torch.load(self.ckpt, weights_only=False) if self.ckpt.exists() else None
 
+    def record(self, bar, info, state, improved):
+        """One validation: a log line (also shown on the progress bar), the checkpoint, and
+        best.pt when the validation score improved."""
+        msg = json.dumps(dict(info, time=time.strftime("%H:%M:%S")))
+        self.write(msg)
+        bar.set_postfix_str(msg[:80])
+        self.save(**state)
+        if improved:
+            torch.save(state, self.dir / "best.pt")
+
 
 def balanced_batches(labels, per_class, rng):
     by_class = [np.nonzero(labels == k)[0] for k in range(len(CLASSES))]
@@ -149,14 +159,9 @@ def train_cwae(args, ds):
             running = []
             improved = val < best
             best, since_best = (val, 0) if improved else (best, since_best + 1)
-            msg = json.dumps(dict(step=step, mse=round(m[0], 4), mmd=round(m[1], 4), guide_ce=round(m[2], 4),
-                                  val_mse=round(val, 4), best=improved, lr=opt.param_groups[0]["lr"],
-                                  time=time.strftime("%H:%M:%S")))
-            run.write(msg)
-            bar.set_postfix_str(msg[:80])
-            run.save(**ckpt())
-            if improved:
-                torch.save(ckpt(), run.dir / "best.pt")
+            run.record(bar, dict(step=step, mse=round(m[0], 4), mmd=round(m[1], 4), guide_ce=round(m[2], 4),
+                                 val_mse=round(val, 4), best=improved, lr=opt.param_groups[0]["lr"]),
+                       ckpt(), improved)
     run.save(**ckpt())
     bar.close()
 
@@ -240,6 +245,11 @@ def train_mcnn(args, ds):
     bar = tqdm(total=args.steps, initial=step, desc="mcnn")
     running = []
 
+    def ckpt():
+        return dict(model=model.state_dict(), opt=opt.state_dict(), sched=sched.state_dict(), step=step, best=best,
+                    log_mean=model.log_mean.item(), log_std=model.log_std.item(), init_from=args.init_from,
+                    teacher=args.teacher)
+
     def batch(idx):
         # Crops start where the sound is, mostly near the onset, where the detail is.
         t0 = rng.integers(0, FRAMES - crop + 1, size=len(idx)) * (rng.random(len(idx)) < 0.5)
@@ -266,20 +276,12 @@ def train_mcnn(args, ds):
                 pred, mask = model(mel)
                 val = loss_fn(pred, mask, *targets(mel, wav)).item()
             sched.step(val)
-            if val < best:
-                best = val
-                torch.save(dict(model=model.state_dict(), step=step, best=best, log_mean=model.log_mean.item(),
-                                log_std=model.log_std.item(), init_from=args.init_from, teacher=args.teacher),
-                           run.dir / "best.pt")
-            msg = json.dumps(dict(step=step, loss=round(float(np.mean(running)), 4), val=round(val, 4),
-                                  lr=opt.param_groups[0]["lr"], time=time.strftime("%H:%M:%S")))
+            improved = val < best
+            best = min(best, val)
+            run.record(bar, dict(step=step, loss=round(float(np.mean(running)), 4), val=round(val, 4),
+                                 lr=opt.param_groups[0]["lr"]), ckpt(), improved)
             running = []
-            run.write(msg)
-            bar.set_postfix_str(msg[:80])
-            run.save(model=model.state_dict(), opt=opt.state_dict(), sched=sched.state_dict(), step=step,
-                     best=best, log_mean=model.log_mean.item(), log_std=model.log_std.item())
-    run.save(model=model.state_dict(), opt=opt.state_dict(), sched=sched.state_dict(), step=step, best=best,
-             log_mean=model.log_mean.item(), log_std=model.log_std.item())
+    run.save(**ckpt())
     bar.close()
 
 

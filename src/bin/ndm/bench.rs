@@ -108,8 +108,11 @@ pub fn run(bundle: &Path, a: BenchArgs) -> Result<(), NdmError> {
     rows.push(measure("decoder", runs, || {
         engine.decode_mel(0, &z).map(drop)
     })?);
+    // The leading frames that hold `secs` of sound (at least one, at most all).
+    let frames_for =
+        |secs: f64| ((secs * rate as f64 / hop as f64).ceil() as usize).clamp(1, mel.ncols());
     for secs in [0.1f64, 0.25, 0.5, 1.0] {
-        let frames = ((secs * rate as f64 / hop as f64).ceil() as usize).clamp(1, mel.ncols());
+        let frames = frames_for(secs);
         let m = mel.slice(s![.., ..frames]);
         rows.push(measure(&format!("mcnn {secs} s"), runs, || {
             engine.vocode_frames(m, Vocoder::Mcnn).map(drop)
@@ -146,7 +149,7 @@ pub fn run(bundle: &Path, a: BenchArgs) -> Result<(), NdmError> {
     // A bang whose sound ends after `secs`: the decoder always renders every frame; the vocoder
     // and the resampler see only the frames the trim rule keeps (here: forced to `secs`).
     for secs in [0.1f64, 0.25, 0.5] {
-        let frames = ((secs * rate as f64 / hop as f64).ceil() as usize).clamp(1, mel.ncols());
+        let frames = frames_for(secs);
         rows.push(measure(
             &format!("full path {secs} s @ {} Hz", a.sr),
             runs,
