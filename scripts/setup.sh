@@ -18,14 +18,24 @@ if [[ "${NDM_SETUP_APT:-1}" == 1 ]] && ! command -v pd >/dev/null 2>&1; then
     fi
 fi
 
+# PyPI's torch pulls ~4 GB of CUDA wheels and triton (1 GB, only for torch.compile on a GPU):
+# a CI disk ran out installing them in one pip call (every wheel downloaded before the first is
+# unpacked, then kept in pip's cache). So: the pinned set of models/requirements-lock.txt without
+# triton, --no-deps, no cache, and one pip call per large wheel, which bounds the peak at the
+# installed size plus one download.
 if [[ "${NDM_SETUP_PYTHON:-1}" == 1 ]]; then
-    if [[ ! -f .venv/.ndm-ready ]] || ! cmp -s models/requirements.txt .venv/.ndm-ready; then
+    LOCK=models/requirements-lock.txt
+    if [[ ! -f .venv/.ndm-ready ]] || ! cmp -s "$LOCK" .venv/.ndm-ready; then
         echo "setup: Python environment in .venv (torch is large: a few minutes the first time)"
+        df -h . | awk 'NR==2 {print "setup: " $4 " free on " $6}'
+        export PIP_NO_CACHE_DIR=1 PIP_DISABLE_PIP_VERSION_CHECK=1
         python3 -m venv .venv
-        .venv/bin/pip install -q --upgrade pip
-        .venv/bin/pip install -q -r models/requirements.txt
-        .venv/bin/pip install -q --no-deps tinysoundfont==0.3.7
-        cp models/requirements.txt .venv/.ndm-ready
+        pins=$(grep -vE '^\s*(#|$)' "$LOCK")
+        for big in $(grep -E '^(torch|nvidia-[a-z0-9-]+)==' <<<"$pins"); do
+            .venv/bin/pip install -q --no-deps "$big"
+        done
+        grep -vE '^(torch|nvidia-[a-z0-9-]+)==' <<<"$pins" | .venv/bin/pip install -q --no-deps -r /dev/stdin
+        cp "$LOCK" .venv/.ndm-ready
     fi
 fi
 

@@ -17,8 +17,11 @@ fn ndm(dir: &Path, args: &[&str]) -> Output {
         .expect("run ndm")
 }
 
+/// Under cargo's per-target tmp dir: the next run reuses it instead of piling copies up in /tmp.
 fn tmp(name: &str) -> PathBuf {
-    let d = std::env::temp_dir().join(format!("ndm-cli-{name}-{}", std::process::id()));
+    let d = Path::new(env!("CARGO_TARGET_TMPDIR"))
+        .join("cli")
+        .join(name);
     let _ = std::fs::remove_dir_all(&d);
     std::fs::create_dir_all(&d).unwrap();
     d

@@ -41,10 +41,7 @@ fn help_patch_opens_without_errors() {
     if !have_pd("help_patch_opens_without_errors") {
         return;
     }
-    let dir = tmp_dir_of("help");
-    let _ = std::fs::remove_dir_all(&dir);
-    std::fs::create_dir_all(&dir).unwrap();
-    std::fs::copy(external(), dir.join("ndm~.pd_linux")).unwrap();
+    let dir = fresh_dir_with_external("help");
     std::fs::copy(repo().join("help/ndm~-help.pd"), dir.join("ndm~-help.pd")).unwrap();
     std::fs::write(
         dir.join("quit.pd"),
@@ -262,7 +259,7 @@ fn encode_a_soundfile_loaded_into_an_array() {
         .map(|i| (i as f32 * 80.0 * std::f32::consts::TAU / 44100.0).sin() * (-(i as f32) / 4000.0).exp())
         .collect();
     std::fs::create_dir_all(&dir).unwrap();
-    let in_wav = dir.join("..").join(format!("ndm-pd-in-{}.wav", std::process::id()));
+    let in_wav = dir.with_extension("in.wav");
     let spec = hound::WavSpec {
         channels: 1,
         sample_rate: 44100,

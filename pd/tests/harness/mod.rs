@@ -183,10 +183,7 @@ pub fn run_pd(
     env: &[(&str, &str)],
     rate: Option<u32>,
 ) -> Run {
-    let dir = std::env::temp_dir().join(format!("ndm-pd-{test}-{}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&dir);
-    std::fs::create_dir_all(&dir).unwrap();
-    std::fs::copy(external(), dir.join("ndm~.pd_linux")).unwrap();
+    let dir = fresh_dir_with_external(test);
     std::fs::write(dir.join("rtwait.pd"), RTWAIT).unwrap();
     let mut p = Patch { lines: vec!["#N canvas 0 0 600 800 12;".into()], n: 0 };
     // [pd arr]
@@ -338,6 +335,19 @@ pub fn assert_close(got: &[f32], want: &[f32], what: &str) {
     assert!(got.iter().any(|v| v.abs() > 1e-6), "{what}: silent");
 }
 
+/// A test's folder, under cargo's per-target tmp dir: reused by the next run rather than piling
+/// up in /tmp (the external alone is 58 MB; a run made a GB of copies), and kept for a look
+/// after a failure.
 pub fn tmp_dir_of(test: &str) -> PathBuf {
-    std::env::temp_dir().join(format!("ndm-pd-{test}-{}", std::process::id()))
+    Path::new(env!("CARGO_TARGET_TMPDIR")).join(env!("CARGO_CRATE_NAME")).join(test)
+}
+
+/// An empty `tmp_dir_of(test)` holding a link to the external as `ndm~.pd_linux`.
+pub fn fresh_dir_with_external(test: &str) -> PathBuf {
+    let dir = tmp_dir_of(test);
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    let external = std::fs::canonicalize(external()).unwrap();
+    std::os::unix::fs::symlink(external, dir.join("ndm~.pd_linux")).unwrap();
+    dir
 }
