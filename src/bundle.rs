@@ -34,6 +34,8 @@ pub mod limits {
     pub const MAX_CLASSES: usize = 4096;
     /// The object's `z` message takes at most 4096 numbers.
     pub const MAX_LATENT_DIM: usize = 4096;
+    /// Each round costs about a millisecond per second of sound.
+    pub const MAX_MCNN_REFINE: u32 = 64;
 }
 
 /// `bundle.json`, exactly as in models/BUNDLE.md.
@@ -52,6 +54,10 @@ pub struct BundleSpec {
     pub classes: Vec<String>,
     pub latent_dim: usize,
     pub mask_threshold: f32,
+    /// Griffin-Lim rounds started from the MCNN's output (0 = the MCNN alone; absent in bundles
+    /// written before it existed).
+    #[serde(default)]
+    pub mcnn_refine: u32,
     pub models: ModelsSpec,
     pub latent: LatentSpec,
     /// Provenance, free-form, not read by Rust.
@@ -470,6 +476,16 @@ pub fn validate_spec(s: &BundleSpec, path: &Path) -> Result<(), NdmError> {
             format!("must lie in (0, 1), got {}", s.mask_threshold),
         );
     }
+    if s.mcnn_refine > limits::MAX_MCNN_REFINE {
+        return bad(
+            "mcnn_refine",
+            format!(
+                "{} rounds is over the limit of {}",
+                s.mcnn_refine,
+                limits::MAX_MCNN_REFINE
+            ),
+        );
+    }
     let optional = s.models.classifier.iter().map(|f| ("models.classifier", f));
     for (name, f) in [
         ("models.encoder", &s.models.encoder),
@@ -644,6 +660,7 @@ pub(crate) mod tests {
             classes: vec!["kick".into(), "snare".into()],
             latent_dim: dim,
             mask_threshold: 0.5,
+            mcnn_refine: 0,
             models: ModelsSpec {
                 encoder: model("encoder.onnx"),
                 decoder: model("decoder.onnx"),

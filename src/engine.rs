@@ -33,7 +33,7 @@ use parking_lot::Mutex;
 use crate::bundle::{Bundle, ModelKind};
 use crate::error::{check_finite, NdmError};
 use crate::features::FeatureExtractor;
-use crate::griffin_lim::griffin_lim_mel;
+use crate::griffin_lim::{griffin_lim_mel, refine_mel};
 use crate::resample::Resampler;
 use crate::synth::{Encoded, GenerateRequest, ModelInfo, Sound, Synth, Vocoder};
 
@@ -59,6 +59,8 @@ pub struct EngineOptions {
     /// Guess an unknown class with the bundle's classifier, if it has one (default); `false`
     /// falls back to comparing the 11 reconstructions (for benchmarks and comparisons).
     pub use_classifier: bool,
+    /// Griffin-Lim rounds after the MCNN; `None`: the bundle's `mcnn_refine`.
+    pub mcnn_refine: Option<u32>,
 }
 
 impl Default for EngineOptions {
@@ -68,6 +70,7 @@ impl Default for EngineOptions {
             ort_library: None,
             optimization: Optimization::All,
             use_classifier: true,
+            mcnn_refine: None,
         }
     }
 }
@@ -302,6 +305,8 @@ pub struct Engine {
     /// The bundle's optional class guesser (encode without a class).
     classifier: Option<Mutex<Session>>,
     resamplers: Mutex<Vec<Resampler>>,
+    /// Griffin-Lim rounds after the MCNN (the bundle's, or the options' override).
+    mcnn_refine: u32,
 }
 
 impl std::fmt::Debug for Engine {
@@ -408,7 +413,15 @@ impl Engine {
 
         let features = FeatureExtractor::from_spec(&bundle.spec);
         let info = bundle.model_info();
+        let mcnn_refine = opts.mcnn_refine.unwrap_or(bundle.spec.mcnn_refine);
+        if mcnn_refine > crate::bundle::limits::MAX_MCNN_REFINE {
+            return Err(NdmError::BadInput(format!(
+                "{mcnn_refine} refinement rounds is over the limit of {}",
+                crate::bundle::limits::MAX_MCNN_REFINE
+            )));
+        }
         Ok(Engine {
+            mcnn_refine,
             bundle,
             info,
             features,
@@ -460,6 +473,14 @@ impl Engine {
             return Err(NdmError::BadInput(
                 "output sample rate must be positive".into(),
             ));
+        }
+        if let Vocoder::McnnRefined { rounds } = req.vocoder {
+            if rounds > crate::bundle::limits::MAX_MCNN_REFINE {
+                return Err(NdmError::BadInput(format!(
+                    "{rounds} refinement rounds is over the limit of {}",
+                    crate::bundle::limits::MAX_MCNN_REFINE
+                )));
+            }
         }
         Ok(())
     }
@@ -652,19 +673,39 @@ impl Engine {
         Ok(s)
     }
 
-    /// Mel magnitudes `[n_mels, T]` → masked waveform at the model rate, no trimming: the
-    /// vocoder stage alone, for benchmarks and evaluation.
+    /// Mel magnitudes `[n_mels, T]` → masked waveform (MCNN: refined as the bundle says) at the
+    /// model rate, no trimming: the vocoder stage alone, for benchmarks and evaluation.
     pub fn vocode_frames(
         &self,
         mel: ArrayView2<f32>,
         vocoder: Vocoder,
     ) -> Result<Vec<f32>, NdmError> {
         match vocoder {
-            Vocoder::Mcnn => Ok(self.run_mcnn(mel)?.0),
+            Vocoder::Mcnn => Ok(self.refine(mel, self.run_mcnn(mel)?.0, self.mcnn_refine)),
+            Vocoder::McnnRefined { rounds } => Ok(self.refine(mel, self.run_mcnn(mel)?.0, rounds)),
             Vocoder::GriffinLim { iterations } => {
                 Ok(griffin_lim_mel(&self.features, mel, iterations))
             }
         }
+    }
+
+    /// The MCNN's masked output after `rounds` Griffin-Lim rounds towards `mel`.
+    fn refine(&self, mel: ArrayView2<f32>, samples: Vec<f32>, rounds: u32) -> Vec<f32> {
+        if rounds == 0 {
+            return samples;
+        }
+        refine_mel(&self.features, mel, &samples, rounds)
+    }
+
+    /// The MCNN's masked output `[T·hop]` for Mel magnitudes `[n_mels, T]`, without the
+    /// refinement (benchmarks: the network alone).
+    pub fn mcnn_only(&self, mel: ArrayView2<f32>) -> Result<Vec<f32>, NdmError> {
+        Ok(self.run_mcnn(mel)?.0)
+    }
+
+    /// Griffin-Lim rounds after the MCNN.
+    pub fn mcnn_refine(&self) -> u32 {
+        self.mcnn_refine
     }
 
     /// Mel magnitudes → sound at the model rate, with the request's vocoder and trim.
@@ -678,7 +719,14 @@ impl Engine {
         };
         let mel = mel.slice(s![.., ..t]);
         let (mut samples, end) = match req.vocoder {
-            Vocoder::Mcnn => self.run_mcnn(mel)?,
+            Vocoder::Mcnn | Vocoder::McnnRefined { .. } => {
+                let rounds = match req.vocoder {
+                    Vocoder::McnnRefined { rounds } => rounds,
+                    _ => self.mcnn_refine,
+                };
+                let (samples, end) = self.run_mcnn(mel)?;
+                (self.refine(mel, samples, rounds), end)
+            }
             Vocoder::GriffinLim { iterations } => {
                 let y = griffin_lim_mel(&self.features, mel, iterations);
                 let peak = y.iter().fold(0f32, |m, v| m.max(v.abs()));

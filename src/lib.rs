@@ -16,6 +16,7 @@ pub mod griffin_lim;
 pub mod latent;
 pub mod object;
 pub mod resample;
+pub mod sparse_bands;
 pub mod synth;
 
 pub use audio_io::{read_audio, write_wav, write_wav_as, WavFormat};

@@ -19,11 +19,13 @@ impl Sound {
 /// Which vocoder turns the decoded Mel spectrogram into a waveform.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub enum Vocoder {
+    /// The MCNN, then the model's own Griffin-Lim refinement (bundle.json `mcnn_refine`).
     #[default]
     Mcnn,
-    GriffinLim {
-        iterations: u32,
-    },
+    /// The MCNN, then `rounds` Griffin-Lim rounds started from its output (0: the MCNN alone).
+    McnnRefined { rounds: u32 },
+    /// Griffin-Lim from random phases.
+    GriffinLim { iterations: u32 },
 }
 
 /// What the object and the interfaces need to know about a model's latent space.

@@ -164,3 +164,47 @@ fn bad_input_gives_a_clear_error_and_a_failure_code() {
     assert!(!out.status.success());
     assert!(String::from_utf8_lossy(&out.stderr).contains("nonexistent-bundle"));
 }
+
+#[test]
+fn refine_rounds_change_the_sound_and_are_bounded() {
+    let d = tmp("render-refine");
+    let samples = |refine: Option<&str>| {
+        let o = d.join(refine.unwrap_or("bundle"));
+        let mut args = vec![
+            "render",
+            "-c",
+            "snare",
+            "--no-trim",
+            "-o",
+            o.to_str().unwrap(),
+        ];
+        if let Some(r) = refine {
+            args.extend(["--refine", r]);
+        }
+        let out = ndm(&d, &args);
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        ndm::audio_io::read_audio(o.join("ndm-snare.wav"))
+            .unwrap()
+            .samples
+    };
+    let (alone, bundle, two) = (samples(Some("0")), samples(None), samples(Some("2")));
+    assert_eq!(alone.len(), bundle.len());
+    assert_ne!(
+        alone, bundle,
+        "the fixture bundle's 2 rounds must change the MCNN's sound"
+    );
+    assert_eq!(
+        bundle, two,
+        "no --refine means the bundle's mcnn_refine (2)"
+    );
+    let info = ndm(&d, &["info"]);
+    assert!(String::from_utf8_lossy(&info.stdout).contains("MCNN + 2 Griffin-Lim round"));
+    let out = ndm(&d, &["render", "-c", "snare", "--refine", "65"]);
+    assert!(!out.status.success());
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("65") && err.contains("64"), "{err}");
+}

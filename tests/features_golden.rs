@@ -19,11 +19,14 @@ use std::path::{Path, PathBuf};
 use ndarray::Array2;
 use ndm::bundle::Bundle;
 use ndm::features::FeatureExtractor;
+use ndm::griffin_lim::refine_mel;
 
 const MEL_RTOL: f64 = 1e-4;
 const MEL_FLOOR: f64 = 1e-6;
 const LOG_ATOL: f64 = 1e-5;
 const SUM_RTOL: f64 = 1e-4;
+/// Griffin-Lim refinement, relative to the output's peak (FFTs of two libraries, per round).
+const REFINE_RTOL: f32 = 1e-4;
 
 fn golden_dir() -> PathBuf {
     std::env::var_os("NDM_GOLDEN_DIR")
@@ -42,6 +45,8 @@ struct Golden {
     mel: Vec<Vec<f32>>,
     logmel: Vec<Vec<f32>>,
     std_logmel: Vec<Vec<f32>>,
+    refine_rounds: u32,
+    refine_check_head: Vec<f32>,
 }
 
 fn to_array(name: &str, field: &str, rows: &[Vec<f32>], shape: (usize, usize)) -> Array2<f32> {
@@ -161,6 +166,39 @@ fn features_match_python() {
         }
         eprintln!(
             "{name}: STFT sum rel {rel:.2e}, Mel max rel {worst_mel:.2e}, log-Mel max abs {worst_log:.2e}, standardised max abs {worst_std:.2e}"
+        );
+
+        // The refinement (griffin_lim::refine_mel vs models/train/refine.py) on the same inputs:
+        // the input faded in by a linear ramp, refined towards the input's own Mel.
+        let n = prepared.len() as f32;
+        let ramped: Vec<f32> = prepared
+            .iter()
+            .enumerate()
+            .map(|(i, v)| v * i as f32 / n)
+            .collect();
+        let refined = refine_mel(&fx, ref_mel.view(), &ramped, g.refine_rounds);
+        let want = &g.refine_check_head;
+        let peak = want.iter().fold(0f32, |m, v| m.max(v.abs()));
+        let d = refined[..want.len()]
+            .iter()
+            .zip(want)
+            .fold(0f32, |m, (a, b)| m.max((a - b).abs()))
+            / peak;
+        let moved = ramped[..want.len()]
+            .iter()
+            .zip(want)
+            .fold(0f32, |m, (a, b)| m.max((a - b).abs()))
+            / peak;
+        eprintln!(
+            "{name}: refinement max diff {d:.2e} of its peak (it moved the start by {moved:.2})"
+        );
+        assert!(
+            g.refine_rounds > 0 && moved > 0.1,
+            "{name}: the check refines nothing"
+        );
+        assert!(
+            d <= REFINE_RTOL,
+            "{name}: refinement differs by {d:e} of its peak"
         );
     }
 }

@@ -326,6 +326,18 @@ fn cases() -> Vec<Case> {
             &["expected 44"],
         ),
         case(
+            "mcnn_refine over the limit",
+            |d| edit(d, |v| v["mcnn_refine"] = json!(1000)),
+            invalid,
+            &["mcnn_refine", "1000", "64"],
+        ),
+        case(
+            "mcnn_refine negative",
+            |d| edit(d, |v| v["mcnn_refine"] = json!(-1)),
+            json_err,
+            &["-1", "u32"],
+        ),
+        case(
             "format_version 2",
             |d| edit(d, |v| v["format_version"] = json!(2)),
             invalid,

@@ -377,8 +377,19 @@ fn exercise(spec: &messages::MessageSpec) {
             let req = fx.obj.current_request().unwrap();
             assert_eq!(req.vocoder, Vocoder::GriffinLim { iterations: 16 });
             assert_eq!(fx.buffer("drums"), fx.expected());
+            fx.send(0, "vocoder", &[s("mcnn"), f(0.0)]);
+            assert_eq!(
+                fx.obj.snapshot().vocoder,
+                VocoderCmd::Mcnn { refine: Some(0) }
+            );
+            fx.bang();
+            let req = fx.obj.current_request().unwrap();
+            assert_eq!(req.vocoder, Vocoder::McnnRefined { rounds: 0 });
+            assert_eq!(fx.buffer("drums"), fx.expected());
             fx.send(0, "vocoder", &[s("mcnn")]);
-            assert_eq!(fx.obj.snapshot().vocoder, VocoderCmd::Mcnn);
+            assert_eq!(fx.obj.snapshot().vocoder, VocoderCmd::Mcnn { refine: None });
+            fx.bang();
+            assert_eq!(fx.obj.current_request().unwrap().vocoder, Vocoder::Mcnn);
             fx.no_errors();
         }
         (0, "autorender") => {
@@ -635,7 +646,8 @@ fn bad_messages_give_one_error_and_keep_state() {
         (0, "write", vec![]),
         (0, "dump", vec![s("all")]),
         (0, "vocoder", vec![s("wavenet")]),
-        (0, "vocoder", vec![s("mcnn"), f(3.0)]),
+        (0, "vocoder", vec![s("mcnn"), f(65.0)]),
+        (0, "vocoder", vec![s("mcnn"), f(-1.0)]),
         (0, "vocoder", vec![s("griffinlim"), f(0.0)]),
         (0, "vocoder", vec![s("griffinlim"), f(1e6)]),
         (0, "autorender", vec![f(2.0)]),

@@ -14,6 +14,7 @@ from tqdm import tqdm
 
 from . import features as F
 from .classifier import predict, train_classifier
+from .refine import refine
 from .labels import CLASSES
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -65,9 +66,11 @@ class Bundle:
             by_rec.append(int(np.argmin(((rec - xs) ** 2).mean(axis=(1, 2, 3)))))
         return by_clf, np.array(by_rec)
 
-    def vocode(self, mel):
+    def vocode(self, mel, refine_rounds=None):
+        """The MCNN's masked output, then the bundle's Griffin-Lim rounds (as the engine does)."""
         wave, mask = self.mcnn.run(None, {"mel": mel.astype(np.float32)})
-        return wave * (mask > self.cfg["mask_threshold"])
+        rounds = self.cfg.get("mcnn_refine", 0) if refine_rounds is None else refine_rounds
+        return refine(wave * (mask > self.cfg["mask_threshold"]), mel, rounds)
 
 
 def griffin_lim(mel, iters, seed=0):
@@ -228,7 +231,13 @@ def main(argv=None):
     wav_mcnn = np.concatenate([b.vocode(mel_true[i:i + 16]) for i in range(0, len(audio), 16)])
     t_mcnn = per_second(lambda: [b.vocode(mel_true[i:i + 1]) for i in range(min(20, len(audio)))],
                         min(20, len(audio)) * F.LENGTH / F.SAMPLE_RATE)
-    vocoders = {"mcnn": dict(spectral_scores(wav_mcnn, audio), seconds_per_audio_second=t_mcnn)}
+    vocoders = {"mcnn": dict(spectral_scores(wav_mcnn, audio), seconds_per_audio_second=t_mcnn,
+                             refine_rounds=b.cfg.get("mcnn_refine", 0))}
+    if b.cfg.get("mcnn_refine", 0):
+        wav_alone = np.concatenate([b.vocode(mel_true[i:i + 16], 0) for i in range(0, len(audio), 16)])
+        t_alone = per_second(lambda: [b.vocode(mel_true[i:i + 1], 0) for i in range(min(20, len(audio)))],
+                             min(20, len(audio)) * F.LENGTH / F.SAMPLE_RATE)
+        vocoders["mcnn_alone"] = dict(spectral_scores(wav_alone, audio), seconds_per_audio_second=t_alone)
     for iters in (32, 100):
         n = min(40, len(audio))
         t0 = time.perf_counter()
@@ -266,7 +275,8 @@ def main(argv=None):
     summary = {
         "validation_sounds": int(len(audio)),
         "cwae_logmel_l1": cwae["logmel_l1"], "cwae_mel_sc": cwae["mel_sc"],
-        "mcnn_sc": vocoders["mcnn"]["sc"], "griffin_lim_32_sc": vocoders["griffin_lim_32"]["sc"],
+        "mcnn_sc": vocoders["mcnn"]["sc"], "mcnn_refine": vocoders["mcnn"]["refine_rounds"],
+        "mcnn_alone_sc": vocoders.get("mcnn_alone", vocoders["mcnn"])["sc"], "griffin_lim_32_sc": vocoders["griffin_lim_32"]["sc"],
         "griffin_lim_100_sc": vocoders["griffin_lim_100"]["sc"], "chain_sc": chain["sc"],
         "classifier_real_valid_mean_per_class": float(np.mean(list(real_acc.values()))),
         "classifier_prior_samples_mean_per_class": float(np.mean(list(gen_acc.values()))),

@@ -218,7 +218,7 @@ impl DrumObject {
                 fine: 0.5,
                 range: 1.0,
                 z_explicit: None,
-                vocoder: VocoderCmd::Mcnn,
+                vocoder: VocoderCmd::Mcnn { refine: None },
                 trim: true,
                 autorender: false,
                 seed: DEFAULT_SEED,
@@ -393,7 +393,9 @@ impl DrumObject {
             "seed" => vec![int(st.seed)],
             "autorender" => vec![int(st.autorender as u64)],
             "vocoder" => match st.vocoder {
-                VocoderCmd::Mcnn => vec![Atom::sym("mcnn")],
+                VocoderCmd::Mcnn { refine } => std::iter::once(Atom::sym("mcnn"))
+                    .chain(refine.map(|n| int(n as u64)))
+                    .collect(),
                 VocoderCmd::GriffinLim { iterations } => std::iter::once(Atom::sym("griffinlim"))
                     .chain(iterations.map(|n| int(n as u64)))
                     .collect(),
@@ -914,7 +916,10 @@ fn short(s: &str) -> String {
 
 fn vocoder_of(v: VocoderCmd) -> Vocoder {
     match v {
-        VocoderCmd::Mcnn => Vocoder::Mcnn,
+        VocoderCmd::Mcnn { refine: None } => Vocoder::Mcnn,
+        VocoderCmd::Mcnn {
+            refine: Some(rounds),
+        } => Vocoder::McnnRefined { rounds },
         VocoderCmd::GriffinLim { iterations } => Vocoder::GriffinLim {
             iterations: iterations.unwrap_or(messages::DEFAULT_GL_ITERS),
         },
@@ -1082,7 +1087,9 @@ fn dump(st: &State, fx: &mut Effects, host: &dyn Host) {
     fx.list(O, "range", vec![Atom::Float(st.range)]);
     fx.list(O, "seed", vec![Atom::Int(st.seed as i64)]);
     let voc = match st.vocoder {
-        VocoderCmd::Mcnn => vec![Atom::sym("mcnn")],
+        VocoderCmd::Mcnn { refine } => std::iter::once(Atom::sym("mcnn"))
+            .chain(refine.map(|n| Atom::Int(n as i64)))
+            .collect(),
         VocoderCmd::GriffinLim { iterations } => vec![
             Atom::sym("griffinlim"),
             Atom::Int(iterations.unwrap_or(messages::DEFAULT_GL_ITERS) as i64),

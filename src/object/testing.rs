@@ -286,6 +286,7 @@ impl FakeSynth {
         let phase = z(2);
         let gain = match req.vocoder {
             Vocoder::Mcnn => 1.0,
+            Vocoder::McnnRefined { rounds } => 0.95 + 0.01 * rounds.min(4) as f64,
             Vocoder::GriffinLim { iterations } => 0.5 + 0.4 / iterations.max(1) as f64,
         };
         let samples = (0..n)

@@ -24,6 +24,9 @@ pub struct BenchArgs {
     /// Host sample rate for the full path.
     #[arg(long, default_value_t = 48000)]
     sr: u32,
+    /// Griffin-Lim rounds after the MCNN in the full path (default: the bundle's `mcnn_refine`).
+    #[arg(long)]
+    refine: Option<u32>,
     /// Three runs each: checks that every benchmark executes (CI smoke mode).
     #[arg(long)]
     quick: bool,
@@ -78,6 +81,7 @@ pub fn run(bundle: &Path, a: BenchArgs) -> Result<(), NdmError> {
     let opts = EngineOptions {
         intra_threads: a.threads,
         optimization: a.opt_level,
+        mcnn_refine: a.refine,
         ..EngineOptions::default()
     };
     let mut rows = Vec::new();
@@ -115,8 +119,16 @@ pub fn run(bundle: &Path, a: BenchArgs) -> Result<(), NdmError> {
         let frames = frames_for(secs);
         let m = mel.slice(s![.., ..frames]);
         rows.push(measure(&format!("mcnn {secs} s"), runs, || {
-            engine.vocode_frames(m, Vocoder::Mcnn).map(drop)
+            engine.mcnn_only(m).map(drop)
         })?);
+    }
+    let refine = engine.mcnn_refine();
+    if refine > 0 {
+        rows.push(measure(
+            &format!("mcnn + {refine} griffin-lim round(s), 1 s"),
+            runs,
+            || engine.vocode_frames(mel.view(), Vocoder::Mcnn).map(drop),
+        )?);
     }
     for iters in [32u32, 100] {
         rows.push(measure(
@@ -215,6 +227,7 @@ pub fn run(bundle: &Path, a: BenchArgs) -> Result<(), NdmError> {
             "threads": a.threads,
             "opt_level": a.opt_level.name(),
             "runs": runs,
+            "mcnn_refine": refine,
             "peak_rss_mb": rss,
             "rows": rows.iter().map(|r| serde_json::json!({
                 "name": r.name, "median_ms": r.median_ms, "p99_ms": r.p99_ms

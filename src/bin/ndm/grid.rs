@@ -19,7 +19,7 @@ pub struct GridArgs {
     #[arg(long, default_value_t = 3)]
     size: usize,
     #[command(flatten)]
-    place: Place,
+    pub place: Place,
     /// Output folder.
     #[arg(long, short, default_value = "ndm-grid")]
     out: PathBuf,

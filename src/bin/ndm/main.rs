@@ -8,7 +8,7 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
-use ndm::engine::Engine;
+use ndm::engine::{Engine, EngineOptions};
 use ndm::latent::{self, Axes};
 use ndm::synth::{GenerateRequest, Synth, Vocoder};
 use ndm::NdmError;
@@ -68,6 +68,9 @@ struct Place {
     /// Griffin-Lim iterations.
     #[arg(long, default_value_t = 32)]
     iterations: u32,
+    /// Griffin-Lim rounds after the MCNN (default: the bundle's `mcnn_refine`; 0 is fastest).
+    #[arg(long)]
+    refine: Option<u32>,
     /// Output sample rate (default: the model's).
     #[arg(long)]
     sr: Option<u32>,
@@ -134,9 +137,9 @@ fn run(cli: Cli) -> Result<(), NdmError> {
         .command
         .unwrap_or(Command::Render(RenderArgs::defaults()))
     {
-        Command::Render(a) => render(&Engine::load(&bundle)?, a),
+        Command::Render(a) => render(&a.place.engine(&bundle)?, a),
         Command::Encode(a) => encode(&Engine::load(&bundle)?, a),
-        Command::Grid(a) => grid::run(&Engine::load(&bundle)?, a),
+        Command::Grid(a) => grid::run(&a.place.engine(&bundle)?, a),
         Command::Info => info(&Engine::load(&bundle)?),
         Command::Bench(a) => bench::run(&bundle, a),
     }
@@ -208,6 +211,14 @@ pub(crate) fn parse_axes(s: &str, dim: usize) -> Result<Axes, NdmError> {
 }
 
 impl Place {
+    fn engine(&self, bundle: &std::path::Path) -> Result<Engine, NdmError> {
+        let opts = EngineOptions {
+            mcnn_refine: self.refine,
+            ..EngineOptions::default()
+        };
+        Engine::load_with(bundle, &opts)
+    }
+
     pub(crate) fn request(&self, engine: &Engine, class: usize, z: Vec<f32>) -> GenerateRequest {
         GenerateRequest {
             class,
@@ -318,6 +329,10 @@ fn info(engine: &Engine) -> Result<(), NdmError> {
     );
     println!("latent      {} dimensions", i.latent.dim);
     println!("classes     {}", i.classes.join(", "));
+    println!(
+        "vocoder     MCNN + {} Griffin-Lim round(s) (mcnn_refine)",
+        engine.mcnn_refine()
+    );
     for kind in b.kinds() {
         let Some(m) = b.model_spec(kind) else {
             continue;
