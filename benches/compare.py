@@ -120,7 +120,11 @@ def ratios(ndm, rows, macs, peak_gflops, plot):
         for secs, med, _ in full_by_len[:-1]:
             r[f"full_path_{secs}s_over_1s"] = med / full_by_len[-1][1]
     lengths = [(float(n.split()[1]), v["median_ms"], v["p99_ms"]) for n, v in by.items()
-               if n.startswith("mcnn ") and n.endswith(" s")]
+               if n.startswith("mcnn ") and n.split()[1].replace(".", "").isdigit()]
+    # The shipped vocoder (MCNN + the bundle's Griffin-Lim rounds) against Griffin-Lim alone.
+    refined = [v["median_ms"] for n, v in by.items() if n.startswith("mcnn + ")]
+    if refined and "griffin-lim 32 it, 1 s" in by:
+        r["griffin_lim_32_over_refined_mcnn"] = by["griffin-lim 32 it, 1 s"]["median_ms"] / refined[0]
     if plot and lengths:
         import matplotlib
         matplotlib.use("Agg")
