@@ -2711,13 +2711,13 @@
 									"patching_rect": [
 										300.0,
 										120.0,
-										160.0,
+										111.0,
 										22.0
 									],
 									"outlettype": [
 										""
 									],
-									"text": "vocoder griffinlim 16"
+									"text": "vocoder mcnn 0"
 								}
 							},
 							{
@@ -2729,13 +2729,13 @@
 									"patching_rect": [
 										300.0,
 										145.0,
-										55.0,
+										160.0,
 										22.0
 									],
 									"outlettype": [
 										""
 									],
-									"text": "trim 0"
+									"text": "vocoder griffinlim 16"
 								}
 							},
 							{
@@ -2753,7 +2753,7 @@
 									"outlettype": [
 										""
 									],
-									"text": "trim 1"
+									"text": "trim 0"
 								}
 							},
 							{
@@ -2765,6 +2765,24 @@
 									"patching_rect": [
 										300.0,
 										195.0,
+										55.0,
+										22.0
+									],
+									"outlettype": [
+										""
+									],
+									"text": "trim 1"
+								}
+							},
+							{
+								"box": {
+									"id": "obj-14",
+									"maxclass": "message",
+									"numinlets": 2,
+									"numoutlets": 1,
+									"patching_rect": [
+										300.0,
+										220.0,
 										41.0,
 										22.0
 									],
@@ -2776,7 +2794,7 @@
 							},
 							{
 								"box": {
-									"id": "obj-14",
+									"id": "obj-15",
 									"maxclass": "newobj",
 									"numinlets": 1,
 									"numoutlets": 0,
@@ -2791,7 +2809,7 @@
 							},
 							{
 								"box": {
-									"id": "obj-15",
+									"id": "obj-16",
 									"maxclass": "newobj",
 									"numinlets": 1,
 									"numoutlets": 2,
@@ -2810,7 +2828,7 @@
 							},
 							{
 								"box": {
-									"id": "obj-16",
+									"id": "obj-17",
 									"maxclass": "message",
 									"numinlets": 2,
 									"numoutlets": 1,
@@ -2828,7 +2846,7 @@
 							},
 							{
 								"box": {
-									"id": "obj-17",
+									"id": "obj-18",
 									"maxclass": "newobj",
 									"numinlets": 1,
 									"numoutlets": 2,
@@ -2847,7 +2865,7 @@
 							},
 							{
 								"box": {
-									"id": "obj-18",
+									"id": "obj-19",
 									"maxclass": "newobj",
 									"numinlets": 2,
 									"numoutlets": 1,
@@ -2865,7 +2883,7 @@
 							},
 							{
 								"box": {
-									"id": "obj-19",
+									"id": "obj-20",
 									"maxclass": "ezdac~",
 									"numinlets": 2,
 									"numoutlets": 0,
@@ -3014,11 +3032,23 @@
 							{
 								"patchline": {
 									"source": [
+										"obj-14",
+										0
+									],
+									"destination": [
+										"obj-2",
+										0
+									]
+								}
+							},
+							{
+								"patchline": {
+									"source": [
 										"obj-2",
 										2
 									],
 									"destination": [
-										"obj-14",
+										"obj-15",
 										0
 									]
 								}
@@ -3030,18 +3060,6 @@
 										0
 									],
 									"destination": [
-										"obj-16",
-										0
-									]
-								}
-							},
-							{
-								"patchline": {
-									"source": [
-										"obj-16",
-										0
-									],
-									"destination": [
 										"obj-17",
 										0
 									]
@@ -3074,11 +3092,23 @@
 							{
 								"patchline": {
 									"source": [
-										"obj-18",
+										"obj-19",
 										0
 									],
 									"destination": [
+										"obj-20",
+										0
+									]
+								}
+							},
+							{
+								"patchline": {
+									"source": [
 										"obj-19",
+										0
+									],
+									"destination": [
+										"obj-20",
 										1
 									]
 								}
