@@ -8,7 +8,7 @@
 
 use std::path::Path;
 
-use ndm::engine::{Engine, EngineOptions};
+use ndm::engine::Engine;
 use ndm::synth::{GenerateRequest, Synth, Vocoder};
 
 #[derive(serde::Deserialize)]
@@ -31,13 +31,7 @@ fn max_abs_diff(a: &[f32], b: &[f32]) -> f32 {
 #[test]
 fn engine_matches_pytorch_on_golden_inputs() {
     let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/golden");
-    // The MCNN alone (the refinement off), then the bundle's refinement on top.
-    let raw_opts = EngineOptions {
-        mcnn_refine: Some(0),
-        ..EngineOptions::default()
-    };
-    let engine = Engine::load_with(dir.join("bundle"), &raw_opts).expect("fixture bundle");
-    let refining = Engine::load(dir.join("bundle")).expect("fixture bundle");
+    let engine = Engine::load(dir.join("bundle")).expect("fixture bundle");
     let mut checked = 0;
     for entry in std::fs::read_dir(&dir).unwrap() {
         let path = entry.unwrap().path();
@@ -52,43 +46,40 @@ fn engine_matches_pytorch_on_golden_inputs() {
         let dz = max_abs_diff(&enc.z, &g.z);
         assert!(dz < 1e-3, "{}: z differs by {dz}", path.display());
 
-        let out = engine
-            .generate(&GenerateRequest {
-                class: g.class,
-                z: g.z.clone(),
-                vocoder: Vocoder::Mcnn,
-                sample_rate: engine.info().sample_rate,
-                trim: false,
-            })
-            .unwrap();
+        let render = |vocoder| {
+            engine
+                .generate(&GenerateRequest {
+                    class: g.class,
+                    z: g.z.clone(),
+                    vocoder,
+                    sample_rate: engine.info().sample_rate,
+                    trim: false,
+                })
+                .unwrap()
+                .samples
+        };
+        // The MCNN alone (no refinement rounds), then with the bundle's rounds.
+        let out = render(Vocoder::McnnRefined { rounds: 0 });
         let expected: Vec<f32> = g
             .wave_head
             .iter()
             .zip(&g.mask_head)
             .map(|(w, m)| if *m > 0.5 { *w } else { 0.0 })
             .collect();
-        let dw = max_abs_diff(&out.samples[..expected.len()], &expected);
+        let dw = max_abs_diff(&out[..expected.len()], &expected);
         assert!(dw < 1e-3, "{}: waveform differs by {dw}", path.display());
 
         assert_eq!(
-            refining.mcnn_refine(),
+            engine.mcnn_refine(),
             g.refine_rounds,
             "bundle and golden disagree"
         );
-        let refined = refining
-            .generate(&GenerateRequest {
-                class: g.class,
-                z: g.z.clone(),
-                vocoder: Vocoder::Mcnn,
-                sample_rate: engine.info().sample_rate,
-                trim: false,
-            })
-            .unwrap();
+        let refined = render(Vocoder::Mcnn);
         // Relative: the fixture's untrained decoder asks for a quiet Mel, so the refined sound
         // is quiet.
         let peak = g.refined_head.iter().fold(0f32, |m, v| m.max(v.abs()));
         assert!(peak > 0.0, "{}: silent refined golden", path.display());
-        let dr = max_abs_diff(&refined.samples[..g.refined_head.len()], &g.refined_head) / peak;
+        let dr = max_abs_diff(&refined[..g.refined_head.len()], &g.refined_head) / peak;
         assert!(
             dr < 1e-2,
             "{}: refined waveform differs by {dr} of its peak",
