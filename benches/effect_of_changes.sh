@@ -7,8 +7,9 @@
 #   4743475  session 3: decoder's last stage on the phase grid, MCNN heads summed in the last
 #            conv's weights (same weights as 33d8f28's MCNN: exact rewrites)
 #   1fdc9ab  session 3: the decoder distilled into a 4× cheaper one
-#   working tree: whatever models/ndm-v1 holds now, with its own Griffin-Lim refinement after the
-#            MCNN (session 4: 2 rounds, for recognisability) and with none (refine 0)
+#   720a1e2  session 4: 2 Griffin-Lim rounds after the (4-head) MCNN, for recognisability
+#   working tree: whatever models/ndm-v1 holds now (session 4: the MCNN pruned to 2 heads, with
+#            its 2 rounds), also with the rounds off (refine 0)
 # Weights differ between sessions (see BENCHMARKS.md); latency depends on the graphs' shapes only.
 # Usage: benches/effect_of_changes.sh [runs]   (after `cargo build --release`)
 set -euo pipefail
@@ -20,7 +21,7 @@ bundle_at() { mkdir -p "$tmp/$1" && git archive "$1" models/ndm-v1 | tar -x -C "
 echo "| bundle | ORT optimisation | decoder | MCNN 0.25 s | MCNN 1 s | full path 1 s @ 48 kHz | full path 0.25 s / 1 s | encode, class guessed |"
 echo "| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: |"
 for cfg in "28b21eb layout" "28b21eb all" "33d8f28 all" "4743475 all" "1fdc9ab all" \
-           "working-tree all 0" "working-tree all"; do
+           "720a1e2 all" "working-tree all 0" "working-tree all"; do
   set -- $cfg
   if [ "$1" = working-tree ]; then dir=models/ndm-v1; else dir=$(bundle_at "$1"); fi
   refine=(); label=$1

@@ -119,11 +119,23 @@ def main(argv=None):
             f"  with the lowest MSE + guide term kept (step {t['cwae_steps']}). The encoder, the latent space",
             "  and the navigation data are the teacher's.",
         ]
+    heads = t.get("mcnn_heads", 4)
     lines += [
-        "- MCNN: 4 heads × 8 transposed 1-D convs (width 13, stride 2, channels 32-32-24-16-12-8-8-2), ELU,",
+        f"- MCNN: {heads} heads × 8 transposed 1-D convs (width 13, stride 2, channels 32-32-24-16-12-8-8-2), ELU,",
         "  no biases; waveform = scaled softsign(Σ w_h·s_h), mask = σ(Σ m_h). Loss 3·SC + 10·SC_log on",
         "  Mel magnitudes + SC and log-SC on linear STFTs at 512 and 2048 points + BCE on the mask;",
-        f"  random 32-frame crops, batch 16, Adam 1e-3, halved on plateau. Steps: {t.get('mcnn_steps')}.",
+        "  random 32-frame crops, batch 16, Adam 1e-3, halved on plateau.",
+    ]
+    if t.get("mcnn_kept_heads"):
+        lines += [
+            f"  Pruned: the {heads} heads of the 4-head run `{t['mcnn_init_from']}` (19,810 steps) that gave the",
+            f"  lowest validation loss kept alone (heads {', '.join(map(str, t['mcnn_kept_heads']))}), then fine-tuned on the real",
+            f"  audio at 5e-4, best of 30,000 steps: step {t.get('mcnn_steps')}. Alone it is less recognisable than",
+            "  the 4 heads (ablation below); with the refinement that follows it is more, at half the cost.",
+        ]
+    else:
+        lines += [f"  Steps: {t.get('mcnn_steps')}."]
+    lines += [
         f"- Refinement (bundle.json `mcnn_refine` = {cfg.get('mcnn_refine', 0)}): after the MCNN, that many",
         "  Griffin-Lim rounds start from the MCNN's phase and move the sound's magnitudes to the ones the",
         "  Mel asks for (models/train/refine.py, twin of src/griffin_lim.rs; BUNDLE.md). Why: the",
@@ -225,10 +237,18 @@ def main(argv=None):
         "Its mask is",
         "  on for most of the 1 s window, so trimming relies on the frame-energy rule in the engine.",
         "- The independent classifier that judges conditioning is itself weak on unseen kits (the",
-        "  real-validation column; REFERENCE reports ~0.76 overall for a better-trained one), so the",
+        "  real-validation column; REFERENCE reports ~0.76 overall for one on a class set with a single",
+        "  cymbal class: merging crash and ride in this one's confusion matrix gives 60%), so the",
         "  per-class numbers are a noisy yardstick. The class guide and the yardstick are different",
         "  networks but learn from the same training kits: part of the gain may be features that any",
         "  CNN trained there keys on. Listen to the prior samples in report/index.html.",
+        "- The per-class numbers move with the yardstick's own training: the same network trained 60",
+        "  epochs instead of 30 (real validation 57% overall instead of 55%) recognised 40 prior samples",
+        "  per class of this bundle 80% of the time instead of 91% (closed hat 45%, rim 47%, ride 62%),",
+        "  and of the 4-head MCNN's bundle 80% too (session 4, a one-off `train_classifier(..., epochs=60)`",
+        "  run, not in metrics.json). Read",
+        "  the table's differences between rows, all judged by the one cached yardstick, rather than",
+        "  its absolute levels.",
         "- Classes generated less recognisably than real validation sounds: "
         + (", ".join(c for c in CLASSES if (clf["prior_samples_per_class"].get(c) or 0)
                      < (clf["real_valid_per_class"].get(c) or 0)) or "none") + ".",

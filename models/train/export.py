@@ -269,6 +269,10 @@ def load_trained(runs, cwae_run="cwae", mcnn_run="mcnn"):
     for k in ("init_from", "teacher"):  # a pruned or distilled MCNN (train.py mcnn --init-from/--teacher)
         if mc.get(k):
             info[f"mcnn_{k}"] = mc[k]
+    log = Path(runs) / mcnn_run / "train.log"
+    first = json.loads(log.read_text().splitlines()[0]) if log.exists() and log.stat().st_size else {}
+    if "kept_heads" in first:  # a pruned run's log starts with what it kept (checkpoints before 1fdc9ab lack it)
+        info.update(mcnn_init_from=first["init_from"], mcnn_kept_heads=first["kept_heads"])
     if "teacher" in cw:  # a decoder distilled by distill.py
         info.update(decoder_teacher_run=cw["teacher"], decoder_teacher_steps=cw["teacher_step"])
     return cwae, mcnn, cw["mean"], cw["std"], info
