@@ -54,8 +54,11 @@ pub fn mel_to_linear(
         let numer = fb.apply_t(mel_pos.view());
         let scale = mel_pos.iter().fold(0f32, |m, &v| m.max(v)).max(1e-30);
         let eps = 1e-9 * scale;
+        let mut projected = Array2::zeros(mel.dim());
+        let mut denom = Array2::zeros(x.dim());
         for _ in 0..nnls_iterations {
-            let denom = fb.apply_t(fb.apply(x.view()).view());
+            fb.apply_into(x.view(), &mut projected);
+            fb.apply_t_into(projected.view(), &mut denom);
             ndarray::Zip::from(&mut x)
                 .and(&numer)
                 .and(&denom)
@@ -130,14 +133,26 @@ pub fn refine(
 fn to_unit_phases(stft: &mut [Vec<Complex<f32>>]) {
     for col in stft {
         for s in col.iter_mut() {
-            let a = s.norm();
-            *s = if a > 1e-12 {
-                *s / a
+            // Not `norm()`: its overflow-safe hypot was a third of a refinement round, and
+            // an STFT of a peak-normalised sound cannot overflow when squared.
+            let a2 = s.re * s.re + s.im * s.im;
+            *s = if a2 > 1e-24 {
+                *s * (1.0 / a2.sqrt())
             } else {
                 Complex::new(1.0, 0.0)
             };
         }
     }
+}
+
+/// The part of frame `t` (`win` samples from `t·hop − win/2`) inside a `len`-sample signal:
+/// (first signal index, first frame index, count).
+fn frame_span(t: usize, hop: usize, win: usize, len: usize) -> (usize, usize, usize) {
+    let start = (t * hop) as isize - (win / 2) as isize;
+    let skip = (-start).max(0) as usize;
+    let first = start.max(0) as usize;
+    let count = win.saturating_sub(skip).min(len.saturating_sub(first));
+    (first, skip, count)
 }
 
 /// iSTFT of `magnitude · phase`, then `iterations` rounds of STFT (keep the phase) / iSTFT.
@@ -156,12 +171,12 @@ fn iterate(
     // Σ_t w²(n − t·hop + win/2), floored so silent edges do not blow up.
     let mut wsum = vec![0f32; len];
     for t in 0..n_frames {
-        let start = (t * hop) as isize - (win / 2) as isize;
-        for (n, w) in window.iter().enumerate() {
-            let i = start + n as isize;
-            if i >= 0 && (i as usize) < len {
-                wsum[i as usize] += w * w;
-            }
+        let (first, skip, count) = frame_span(t, hop, win, len);
+        for (o, w) in wsum[first..first + count]
+            .iter_mut()
+            .zip(&window[skip..skip + count])
+        {
+            *o += w * w;
         }
     }
     for v in &mut wsum {
@@ -176,24 +191,28 @@ fn iterate(
     let mut signal = vec![0f32; len];
     let mut stft: Vec<Vec<Complex<f32>>> = Vec::new();
     let inv_n = 1.0 / n_fft as f32;
+    let scaled_window: Vec<f32> = window.iter().map(|w| w * inv_n).collect();
+    // Frames as rows: the loop below reads one frame's bins at a time.
+    let by_frame = magnitude.t().as_standard_layout().into_owned();
 
     for it in 0..=iterations {
         // iSTFT of magnitude · phase.
         signal.fill(0.0);
-        for t in 0..n_frames {
-            for (k, s) in spec_buf.iter_mut().enumerate() {
-                *s = phase[t][k] * magnitude[[k, t]];
+        for (t, (p, m)) in phase.iter().zip(by_frame.rows()).enumerate() {
+            for ((s, p), m) in spec_buf.iter_mut().zip(p).zip(m) {
+                *s = p * *m;
             }
             spec_buf[0].im = 0.0;
             spec_buf[n_bins - 1].im = 0.0;
             ifft.process_with_scratch(&mut spec_buf, &mut time_buf, &mut ifft_scratch)
                 .expect("iFFT buffer sizes are fixed");
-            let start = (t * hop) as isize - (win / 2) as isize;
-            for (n, w) in window.iter().enumerate() {
-                let i = start + n as isize;
-                if i >= 0 && (i as usize) < len {
-                    signal[i as usize] += time_buf[n] * inv_n * w;
-                }
+            let (first, skip, count) = frame_span(t, hop, win, len);
+            for ((o, x), w) in signal[first..first + count]
+                .iter_mut()
+                .zip(&time_buf[skip..skip + count])
+                .zip(&scaled_window[skip..skip + count])
+            {
+                *o += x * w;
             }
         }
         for (s, g) in signal.iter_mut().zip(&wsum) {

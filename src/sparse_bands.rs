@@ -44,8 +44,25 @@ impl SparseBands {
 
     /// `fb · x`: `[n_bins, T]` → `[n_mels, T]`.
     pub fn apply(&self, x: ArrayView2<f32>) -> Array2<f32> {
-        assert_eq!(x.nrows(), self.n_bins);
         let mut y = Array2::zeros((self.n_mels(), x.ncols()));
+        self.apply_into(x, &mut y);
+        y
+    }
+
+    /// `fbᵀ · y`: `[n_mels, T]` → `[n_bins, T]`.
+    pub fn apply_t(&self, y: ArrayView2<f32>) -> Array2<f32> {
+        let mut x = Array2::zeros((self.n_bins, y.ncols()));
+        self.apply_t_into(y, &mut x);
+        x
+    }
+
+    /// [`apply`](Self::apply) into `y` `[n_mels, T]`, overwritten. Iterative callers reuse one
+    /// output: a fresh 1025 × 88 array is large enough for the allocator to map new pages,
+    /// and their first-touch faults cost more than the products.
+    pub fn apply_into(&self, x: ArrayView2<f32>, y: &mut Array2<f32>) {
+        assert_eq!(x.nrows(), self.n_bins);
+        assert_eq!(y.dim(), (self.n_mels(), x.ncols()));
+        y.fill(0.0);
         for ((first, w), mut out) in self.bands.iter().zip(y.axis_iter_mut(Axis(0))) {
             for (k, &wk) in w.iter().enumerate() {
                 Zip::from(&mut out)
@@ -53,13 +70,13 @@ impl SparseBands {
                     .for_each(|o, &v| *o += wk * v);
             }
         }
-        y
     }
 
-    /// `fbᵀ · y`: `[n_mels, T]` → `[n_bins, T]`.
-    pub fn apply_t(&self, y: ArrayView2<f32>) -> Array2<f32> {
+    /// [`apply_t`](Self::apply_t) into `x` `[n_bins, T]`, overwritten.
+    pub fn apply_t_into(&self, y: ArrayView2<f32>, x: &mut Array2<f32>) {
         assert_eq!(y.nrows(), self.n_mels());
-        let mut x = Array2::zeros((self.n_bins, y.ncols()));
+        assert_eq!(x.dim(), (self.n_bins, y.ncols()));
+        x.fill(0.0);
         for ((first, w), row) in self.bands.iter().zip(y.axis_iter(Axis(0))) {
             for (k, &wk) in w.iter().enumerate() {
                 Zip::from(x.row_mut(first + k))
@@ -67,7 +84,6 @@ impl SparseBands {
                     .for_each(|o, &v| *o += wk * v);
             }
         }
-        x
     }
 
     /// `Σ_k fb[m, k]` per band.
