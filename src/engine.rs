@@ -414,12 +414,7 @@ impl Engine {
         let features = FeatureExtractor::from_spec(&bundle.spec);
         let info = bundle.model_info();
         let mcnn_refine = opts.mcnn_refine.unwrap_or(bundle.spec.mcnn_refine);
-        if mcnn_refine > crate::bundle::limits::MAX_MCNN_REFINE {
-            return Err(NdmError::BadInput(format!(
-                "{mcnn_refine} refinement rounds is over the limit of {}",
-                crate::bundle::limits::MAX_MCNN_REFINE
-            )));
-        }
+        check_refine_rounds(mcnn_refine)?;
         Ok(Engine {
             mcnn_refine,
             bundle,
@@ -475,12 +470,7 @@ impl Engine {
             ));
         }
         if let Vocoder::McnnRefined { rounds } = req.vocoder {
-            if rounds > crate::bundle::limits::MAX_MCNN_REFINE {
-                return Err(NdmError::BadInput(format!(
-                    "{rounds} refinement rounds is over the limit of {}",
-                    crate::bundle::limits::MAX_MCNN_REFINE
-                )));
-            }
+            check_refine_rounds(rounds)?;
         }
         Ok(())
     }
@@ -681,20 +671,29 @@ impl Engine {
         vocoder: Vocoder,
     ) -> Result<Vec<f32>, NdmError> {
         match vocoder {
-            Vocoder::Mcnn => Ok(self.refine(mel, self.run_mcnn(mel)?.0, self.mcnn_refine)),
-            Vocoder::McnnRefined { rounds } => Ok(self.refine(mel, self.run_mcnn(mel)?.0, rounds)),
+            Vocoder::Mcnn => self.refine(mel, self.run_mcnn(mel)?.0, self.mcnn_refine),
+            Vocoder::McnnRefined { rounds } => self.refine(mel, self.run_mcnn(mel)?.0, rounds),
             Vocoder::GriffinLim { iterations } => {
                 Ok(griffin_lim_mel(&self.features, mel, iterations))
             }
         }
     }
 
-    /// The MCNN's masked output after `rounds` Griffin-Lim rounds towards `mel`.
-    fn refine(&self, mel: ArrayView2<f32>, samples: Vec<f32>, rounds: u32) -> Vec<f32> {
+    /// The MCNN's masked output after `rounds` Griffin-Lim rounds towards `mel`. A finite but
+    /// extreme Mel can overflow the Mel inversion: an error, never NaN in a host's buffer.
+    fn refine(
+        &self,
+        mel: ArrayView2<f32>,
+        samples: Vec<f32>,
+        rounds: u32,
+    ) -> Result<Vec<f32>, NdmError> {
+        check_refine_rounds(rounds)?;
         if rounds == 0 {
-            return samples;
+            return Ok(samples);
         }
-        refine_mel(&self.features, mel, &samples, rounds)
+        let out = refine_mel(&self.features, mel, &samples, rounds);
+        check_model_finite("griffin-lim refinement", &out)?;
+        Ok(out)
     }
 
     /// The MCNN's masked output `[T·hop]` for Mel magnitudes `[n_mels, T]`, without the
@@ -725,7 +724,7 @@ impl Engine {
                     _ => self.mcnn_refine,
                 };
                 let (samples, end) = self.run_mcnn(mel)?;
-                (self.refine(mel, samples, rounds), end)
+                (self.refine(mel, samples, rounds)?, end)
             }
             Vocoder::GriffinLim { iterations } => {
                 let y = griffin_lim_mel(&self.features, mel, iterations);
@@ -810,6 +809,16 @@ impl Engine {
             })
             .collect()
     }
+}
+
+fn check_refine_rounds(rounds: u32) -> Result<(), NdmError> {
+    let max = crate::bundle::limits::MAX_MCNN_REFINE;
+    if rounds > max {
+        return Err(NdmError::BadInput(format!(
+            "{rounds} refinement rounds is over the limit of {max}"
+        )));
+    }
+    Ok(())
 }
 
 fn check_model_finite(model: &'static str, v: &[f32]) -> Result<(), NdmError> {

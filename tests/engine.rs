@@ -203,6 +203,23 @@ fn bad_inputs_are_errors() {
     let mut r = request(e, 0, sr, true, Vocoder::Mcnn);
     r.sample_rate = 0;
     assert!(matches!(e.generate(&r), Err(NdmError::BadInput(_))));
+    // Refinement rounds over the limit, through a request and through the vocoder stage alone.
+    let too_many = Vocoder::McnnRefined { rounds: 65 };
+    assert!(matches!(
+        e.generate(&request(e, 0, sr, true, too_many)),
+        Err(NdmError::BadInput(_))
+    ));
+    let mel = e.decode_mel(0, &e.info().latent.class_means[0]).unwrap();
+    assert!(matches!(
+        e.vocode_frames(mel.view(), too_many),
+        Err(NdmError::BadInput(_))
+    ));
+    // An extreme but finite Mel: an error or finite samples, never NaN.
+    let huge = mel.mapv(|_| 3e38f32);
+    match e.vocode_frames(huge.view(), Vocoder::McnnRefined { rounds: 2 }) {
+        Ok(w) => assert!(w.iter().all(|v| v.is_finite())),
+        Err(err) => assert!(matches!(err, NdmError::BadModelOutput { .. }), "{err:?}"),
+    }
 
     assert!(matches!(
         e.encode(&[], sr, None),
