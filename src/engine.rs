@@ -670,13 +670,13 @@ impl Engine {
         mel: ArrayView2<f32>,
         vocoder: Vocoder,
     ) -> Result<Vec<f32>, NdmError> {
-        match vocoder {
-            Vocoder::Mcnn => self.refine(mel, self.run_mcnn(mel)?.0, self.mcnn_refine),
-            Vocoder::McnnRefined { rounds } => self.refine(mel, self.run_mcnn(mel)?.0, rounds),
-            Vocoder::GriffinLim { iterations } => {
-                Ok(griffin_lim_mel(&self.features, mel, iterations))
-            }
-        }
+        let mut out = match vocoder {
+            Vocoder::Mcnn => self.refine(mel, self.run_mcnn(mel)?.0, self.mcnn_refine)?,
+            Vocoder::McnnRefined { rounds } => self.refine(mel, self.run_mcnn(mel)?.0, rounds)?,
+            Vocoder::GriffinLim { iterations } => griffin_lim_mel(&self.features, mel, iterations),
+        };
+        limit_peak(&mut out);
+        Ok(out)
     }
 
     /// The MCNN's masked output after `rounds` Griffin-Lim rounds towards `mel`. A finite but
@@ -739,6 +739,7 @@ impl Engine {
                 (y, end)
             }
         };
+        limit_peak(&mut samples);
         if req.trim {
             let fade = ((FADE_MS / 1000.0 * sr as f32).round() as usize).max(1);
             samples.truncate(end.max(fade).min(samples.len()));
@@ -749,6 +750,13 @@ impl Engine {
             }
         }
         Ok(samples)
+    }
+
+    /// To the host's rate, limited again: band-limited resampling can overshoot a peak of 1.
+    fn resample_limited(&self, samples: Vec<f32>, to: u32) -> Result<Vec<f32>, NdmError> {
+        let mut out = self.resample_to(samples, to)?;
+        limit_peak(&mut out);
+        Ok(out)
     }
 
     fn resample_to(&self, samples: Vec<f32>, to: u32) -> Result<Vec<f32>, NdmError> {
@@ -803,11 +811,23 @@ impl Engine {
                 self.features.destandardise_to_mel(&mut mel);
                 let samples = self.vocode(mel, req)?;
                 Ok(Sound {
-                    samples: self.resample_to(samples, req.sample_rate)?,
+                    samples: self.resample_limited(samples, req.sample_rate)?,
                     sample_rate: req.sample_rate,
                 })
             })
             .collect()
+    }
+}
+
+/// Scales a sound down to a peak of 1 if it is louder. The training sounds were all
+/// peak-normalised to 1, so the model has no level of its own to keep; but the decoder's Mel can
+/// ask for more (prior snares: a median peak of 3.6 once the refinement stops the MCNN's softsign
+/// from squashing it), and a host's buffer would clip. Quieter sounds are left as they are.
+fn limit_peak(samples: &mut [f32]) {
+    let peak = samples.iter().fold(0f32, |m, v| m.max(v.abs()));
+    if peak > 1.0 {
+        let g = 1.0 / peak;
+        samples.iter_mut().for_each(|v| *v *= g);
     }
 }
 
@@ -841,7 +861,7 @@ impl Synth for Engine {
         let mel = self.decode_mel(req.class, &req.z)?;
         let samples = self.vocode(mel, req)?;
         Ok(Sound {
-            samples: self.resample_to(samples, req.sample_rate)?,
+            samples: self.resample_limited(samples, req.sample_rate)?,
             sample_rate: req.sample_rate,
         })
     }

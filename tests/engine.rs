@@ -214,6 +214,13 @@ fn bad_inputs_are_errors() {
         e.vocode_frames(mel.view(), too_many),
         Err(NdmError::BadInput(_))
     ));
+    // A Mel far louder than the training sounds: limited to a peak of 1, never clipped by a host.
+    let loud = mel.mapv(|_| 1000.0f32);
+    for v in [Vocoder::Mcnn, Vocoder::GriffinLim { iterations: 4 }] {
+        let w = e.vocode_frames(loud.view(), v).unwrap();
+        let peak = w.iter().fold(0f32, |m, x| m.max(x.abs()));
+        assert!(peak <= 1.0 + 1e-6 && peak > 0.5, "{v:?}: peak {peak}");
+    }
     // An extreme but finite Mel: an error or finite samples, never NaN.
     let huge = mel.mapv(|_| 3e38f32);
     match e.vocode_frames(huge.view(), Vocoder::McnnRefined { rounds: 2 }) {

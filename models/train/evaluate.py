@@ -14,7 +14,7 @@ from tqdm import tqdm
 
 from . import features as F
 from .classifier import predict, train_classifier
-from .refine import refine
+from .refine import limit_peak, refine
 from .labels import CLASSES
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -70,7 +70,7 @@ class Bundle:
         """The MCNN's masked output, then the bundle's Griffin-Lim rounds (as the engine does)."""
         wave, mask = self.mcnn.run(None, {"mel": mel.astype(np.float32)})
         rounds = self.cfg.get("mcnn_refine", 0) if refine_rounds is None else refine_rounds
-        return refine(wave * (mask > self.cfg["mask_threshold"]), mel, rounds)
+        return limit_peak(refine(wave * (mask > self.cfg["mask_threshold"]), mel, rounds))
 
 
 def griffin_lim(mel, iters, seed=0):

@@ -72,3 +72,9 @@ def refine(init, mel, iterations):
         spec = torch.fft.rfft(_frames(x, n_frames) * window, n=F.N_FFT).transpose(-1, -2)
         x = _istft(mag * _unit(spec), window, n_frames)
     return x.numpy()
+
+
+def limit_peak(x):
+    """Each sound [B, N] scaled down to a peak of 1 if louder (twin: `limit_peak` in src/engine.rs)."""
+    peak = np.abs(x).max(axis=-1, keepdims=True)
+    return (x / np.maximum(peak, 1.0)).astype(np.float32)

@@ -45,3 +45,9 @@ def test_zero_rounds_pad_or_cut_the_start():
     assert out.shape == (1, 4 * F.HOP) and (out[0, :10] == 0.5).all() and (out[0, 10:] == 0).all()
     long = np.ones((1, 10 * F.HOP), dtype=np.float32)
     assert refine(long, mel, 0).shape == (1, 4 * F.HOP)
+
+
+def test_limit_peak_only_scales_down_loud_sounds():
+    from models.train.refine import limit_peak
+    x = np.array([[0.5, -0.25], [4.0, -2.0]], dtype=np.float32)
+    assert np.allclose(limit_peak(x), [[0.5, -0.25], [1.0, -0.5]])
