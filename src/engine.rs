@@ -671,9 +671,8 @@ impl Engine {
         vocoder: Vocoder,
     ) -> Result<Vec<f32>, NdmError> {
         let mut out = match vocoder {
-            Vocoder::Mcnn => self.refine(mel, self.run_mcnn(mel)?.0, self.mcnn_refine)?,
-            Vocoder::McnnRefined { rounds } => self.refine(mel, self.run_mcnn(mel)?.0, rounds)?,
             Vocoder::GriffinLim { iterations } => griffin_lim_mel(&self.features, mel, iterations),
+            mcnn => self.refine(mel, self.run_mcnn(mel)?.0, self.mcnn_rounds(mcnn))?,
         };
         limit_peak(&mut out);
         Ok(out)
@@ -707,6 +706,14 @@ impl Engine {
         self.mcnn_refine
     }
 
+    /// The refinement rounds an MCNN vocoder asks for: its own, else the bundle's.
+    fn mcnn_rounds(&self, vocoder: Vocoder) -> u32 {
+        match vocoder {
+            Vocoder::McnnRefined { rounds } => rounds,
+            _ => self.mcnn_refine,
+        }
+    }
+
     /// Mel magnitudes → sound at the model rate, with the request's vocoder and trim.
     fn vocode(&self, mut mel: Array2<f32>, req: &GenerateRequest) -> Result<Vec<f32>, NdmError> {
         let sr = self.info.sample_rate;
@@ -718,14 +725,6 @@ impl Engine {
         };
         let mel = mel.slice(s![.., ..t]);
         let (mut samples, end) = match req.vocoder {
-            Vocoder::Mcnn | Vocoder::McnnRefined { .. } => {
-                let rounds = match req.vocoder {
-                    Vocoder::McnnRefined { rounds } => rounds,
-                    _ => self.mcnn_refine,
-                };
-                let (samples, end) = self.run_mcnn(mel)?;
-                (self.refine(mel, samples, rounds)?, end)
-            }
             Vocoder::GriffinLim { iterations } => {
                 let y = griffin_lim_mel(&self.features, mel, iterations);
                 let peak = y.iter().fold(0f32, |m, v| m.max(v.abs()));
@@ -737,6 +736,10 @@ impl Engine {
                     0
                 };
                 (y, end)
+            }
+            mcnn => {
+                let (samples, end) = self.run_mcnn(mel)?;
+                (self.refine(mel, samples, self.mcnn_rounds(mcnn))?, end)
             }
         };
         limit_peak(&mut samples);

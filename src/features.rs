@@ -120,7 +120,6 @@ struct Scratch {
 pub struct FeatureExtractor {
     cfg: FeatureConfig,
     window: Vec<f32>,
-    filterbank: Array2<f32>,
     bands: SparseBands,
     fft: Arc<dyn RealToComplex<f32>>,
     scratch: Mutex<Scratch>,
@@ -152,7 +151,6 @@ impl FeatureExtractor {
             cfg,
             window,
             bands: SparseBands::from_dense(&filterbank),
-            filterbank,
             fft,
             scratch: Mutex::new(scratch),
         }
@@ -164,11 +162,6 @@ impl FeatureExtractor {
 
     pub fn config(&self) -> &FeatureConfig {
         &self.cfg
-    }
-
-    /// `[n_mels, n_fft/2 + 1]`.
-    pub fn filterbank(&self) -> &Array2<f32> {
-        &self.filterbank
     }
 
     /// The filterbank as runs of non-zero weights (the same products, 1/60 of the work).

@@ -28,6 +28,7 @@ class Bundle:
 
         self.path = Path(path)
         self.cfg = json.loads((self.path / "bundle.json").read_text())
+        self.refine_rounds = self.cfg.get("mcnn_refine", 0)  # absent in older bundles
         opts = ort.SessionOptions()
         opts.intra_op_num_threads = threads
         self.enc = ort.InferenceSession(str(self.path / "encoder.onnx"), opts)
@@ -69,7 +70,7 @@ class Bundle:
     def vocode(self, mel, refine_rounds=None):
         """The MCNN's masked output, then the bundle's Griffin-Lim rounds (as the engine does)."""
         wave, mask = self.mcnn.run(None, {"mel": mel.astype(np.float32)})
-        rounds = self.cfg.get("mcnn_refine", 0) if refine_rounds is None else refine_rounds
+        rounds = self.refine_rounds if refine_rounds is None else refine_rounds
         return limit_peak(refine(wave * (mask > self.cfg["mask_threshold"]), mel, rounds))
 
 
@@ -232,8 +233,8 @@ def main(argv=None):
     t_mcnn = per_second(lambda: [b.vocode(mel_true[i:i + 1]) for i in range(min(20, len(audio)))],
                         min(20, len(audio)) * F.LENGTH / F.SAMPLE_RATE)
     vocoders = {"mcnn": dict(spectral_scores(wav_mcnn, audio), seconds_per_audio_second=t_mcnn,
-                             refine_rounds=b.cfg.get("mcnn_refine", 0))}
-    if b.cfg.get("mcnn_refine", 0):
+                             refine_rounds=b.refine_rounds)}
+    if b.refine_rounds:
         wav_alone = np.concatenate([b.vocode(mel_true[i:i + 16], 0) for i in range(0, len(audio), 16)])
         t_alone = per_second(lambda: [b.vocode(mel_true[i:i + 1], 0) for i in range(min(20, len(audio)))],
                              min(20, len(audio)) * F.LENGTH / F.SAMPLE_RATE)

@@ -27,6 +27,7 @@ FORMAT_VERSION = 1
 # Griffin-Lim rounds after the MCNN in the shipped bundle: measured in MODEL_CARD.md's ablation
 # (2 rounds: prior samples recognised 79% → 90%, +2.8 ms for 1 s of sound).
 MCNN_REFINE = 2
+MASK_THRESHOLD = 0.5  # bundle.json's mask_threshold
 
 
 class EncoderGraph(torch.nn.Module):
@@ -168,7 +169,7 @@ def write_bundle(out, name, mean, std, lat, training, mcnn_refine=0):
         "norm": {"kind": "per_mel_bin", "mean": fl(mean), "std": fl(std)},
         "classes": list(CLASSES),
         "latent_dim": int(lat["class_means"].shape[1]),
-        "mask_threshold": 0.5,
+        "mask_threshold": MASK_THRESHOLD,
         "mcnn_refine": int(mcnn_refine),
         "models": models,
         "latent": {
@@ -222,7 +223,7 @@ def write_golden(gdir, bundle_dir, cwae, mcnn, mean, std, mcnn_refine):
         dec = cwae.decoder(z, onehot[[cls]])[0, 0]
         mel_dec = F.destandardise_to_mel(dec, mean, std)
         wave, mask = mcnn(mel_dec[None])
-        refined = refine((wave * (mask > 0.5)).numpy(), mel_dec[None].numpy(), mcnn_refine)
+        refined = refine((wave * (mask > MASK_THRESHOLD)).numpy(), mel_dec[None].numpy(), mcnn_refine)
         # The refinement alone, on inputs Rust reads exactly: the input faded in, towards its Mel.
         ramp = torch.arange(x.shape[1], dtype=torch.float32) / x.shape[1]
         check = refine((x * ramp).numpy(), feats.mel(x).numpy(), mcnn_refine)
