@@ -19,13 +19,17 @@ use ndarray::{Array2, ArrayView2, Axis};
 use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
 use realfft::num_complex::Complex;
-use realfft::RealFftPlanner;
 
 use crate::features::FeatureExtractor;
 use crate::sparse_bands::SparseBands;
 
-/// Multiplicative NNLS refinements of the Mel pseudo-inverse.
+/// Multiplicative NNLS refinements of the Mel pseudo-inverse, for Griffin-Lim from random phases.
 pub const NNLS_ITERATIONS: usize = 10;
+/// The same for the rounds after the MCNN ([`refine_mel`]). Started from the MCNN's phase, the
+/// rounds need a less exact target: with 3 updates the prior samples were recognised as often
+/// as with 10 (88.7% vs 88.8%, the same 1,100 latents and yardstick; 83.9% with none), and the
+/// inversion costs a third.
+pub const REFINE_NNLS_ITERATIONS: usize = 3;
 /// Seed of the random initial phases.
 pub const PHASE_SEED: u64 = 0x6e64_6d5f_676c;
 
@@ -125,23 +129,23 @@ pub fn refine(
     assert_eq!(magnitude.nrows(), fx.config().n_bins());
     let mut stft = Vec::new();
     fx.stft_complex_into(&signal, n_frames, &mut stft);
-    to_unit_phases(&mut stft);
     iterate(fx, magnitude, stft, iterations - 1)
 }
 
-/// `s / |s|` per bin, 1 where the bin is silent.
-fn to_unit_phases(stft: &mut [Vec<Complex<f32>>]) {
-    for col in stft {
-        for s in col.iter_mut() {
-            // Not `norm()`: its overflow-safe hypot was a third of a refinement round, and
-            // an STFT of a peak-normalised sound cannot overflow when squared.
-            let a2 = s.re * s.re + s.im * s.im;
-            *s = if a2 > 1e-24 {
-                *s * (1.0 / a2.sqrt())
-            } else {
-                Complex::new(1.0, 0.0)
-            };
-        }
+/// `m · s/|s|` per bin into `out`; `m` (phase 0) where `s` is silent. Branch-free, so that
+/// it compiles to packed square roots and divisions: the scalar form with a branch took
+/// a fifth of a refinement round.
+fn with_magnitude(spectrum: &[Complex<f32>], magnitude: &[f32], out: &mut [Complex<f32>]) {
+    for ((o, s), &m) in out.iter_mut().zip(spectrum).zip(magnitude) {
+        // Not `norm()`: its overflow-safe hypot was a third of a round, and the STFT of a
+        // peak-limited sound cannot overflow when squared.
+        let a2 = s.re * s.re + s.im * s.im;
+        let live = a2 > 1e-24;
+        let g = m / a2.max(1e-24).sqrt();
+        *o = Complex::new(
+            if live { s.re * g } else { m },
+            if live { s.im * g } else { 0.0 },
+        );
     }
 }
 
@@ -155,7 +159,8 @@ fn frame_span(t: usize, hop: usize, win: usize, len: usize) -> (usize, usize, us
     (first, skip, count)
 }
 
-/// iSTFT of `magnitude · phase`, then `iterations` rounds of STFT (keep the phase) / iSTFT.
+/// iSTFT of `magnitude` with the phase of `phase` (any non-zero modulus), then `iterations`
+/// rounds of STFT (keep the phase) / iSTFT.
 fn iterate(
     fx: &FeatureExtractor,
     magnitude: ArrayView2<f32>,
@@ -183,7 +188,7 @@ fn iterate(
         *v = if *v > 1e-8 { 1.0 / *v } else { 0.0 };
     }
 
-    let ifft = RealFftPlanner::<f32>::new().plan_fft_inverse(n_fft);
+    let ifft = fx.inverse_fft();
     let mut spec_buf = ifft.make_input_vec();
     let mut time_buf = ifft.make_output_vec();
     let mut ifft_scratch = ifft.make_scratch_vec();
@@ -199,9 +204,7 @@ fn iterate(
         // iSTFT of magnitude · phase.
         signal.fill(0.0);
         for (t, (p, m)) in phase.iter().zip(by_frame.rows()).enumerate() {
-            for ((s, p), m) in spec_buf.iter_mut().zip(p).zip(m) {
-                *s = p * *m;
-            }
+            with_magnitude(p, m.as_slice().expect("rows of a standard layout"), &mut spec_buf);
             spec_buf[0].im = 0.0;
             spec_buf[n_bins - 1].im = 0.0;
             ifft.process_with_scratch(&mut spec_buf, &mut time_buf, &mut ifft_scratch)
@@ -223,7 +226,6 @@ fn iterate(
         }
         // STFT, keep the phase.
         fx.stft_complex_into(&signal, n_frames, &mut stft);
-        to_unit_phases(&mut stft);
         std::mem::swap(&mut phase, &mut stft);
     }
     signal
@@ -247,7 +249,7 @@ pub fn refine_mel(
         out.resize(mel.ncols() * fx.config().hop, 0.0);
         return out;
     }
-    let linear = mel_to_linear(fx.bands(), mel, NNLS_ITERATIONS);
+    let linear = mel_to_linear(fx.bands(), mel, REFINE_NNLS_ITERATIONS);
     refine(fx, linear.view(), init, iterations)
 }
 

@@ -141,10 +141,13 @@ class DeployDecoder(nn.Module):
 
 
 def elu(x):
-    """ELU as Where(x > 0, x, Exp(x) − 1): ONNX Runtime's own Elu kernel is not vectorised and
-    took a quarter of the MCNN's time; this form runs the same numbers (to 3e-8) through its
-    vectorised Exp, and cut the MCNN from 10.2 to 5.7 ms in a side-by-side run (BENCHMARKS.md)."""
-    return torch.where(x > 0, x, torch.exp(x) - 1.0)
+    """ELU as Max(x, Exp(Min(x, 0)) − 1): equal for every x (for x > 0 the second term is 0,
+    for x ≤ 0 it is ≥ x), through vectorised kernels only. ONNX Runtime's own Elu kernel is
+    not vectorised and took a quarter of the MCNN's time (10.2 → 5.7 ms when it went); the
+    Where(x > 0, x, Exp(x) − 1) that replaced it spent a fifth of what was left in Where and
+    Greater, and this form cut the MCNN by another 8% (2.52 → 2.32 ms, Python ORT, 1 thread).
+    Min also keeps Exp from overflowing on large positive inputs."""
+    return torch.maximum(x, torch.exp(torch.clamp(x, max=0.0)) - 1.0)
 
 
 class DeployMCNN(nn.Module):

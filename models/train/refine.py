@@ -13,6 +13,9 @@ import torch
 from . import features as F
 
 NNLS_ITERATIONS = 10  # = griffin_lim::NNLS_ITERATIONS
+# = griffin_lim::REFINE_NNLS_ITERATIONS: from the MCNN's phase the rounds need a less exact
+# target (prior samples recognised 88.7% with 3 updates, 88.8% with 10, 83.9% with none).
+REFINE_NNLS_ITERATIONS = 3
 
 
 def mel_to_linear(mel, fb=None, nnls_iterations=NNLS_ITERATIONS):
@@ -67,7 +70,7 @@ def refine(init, mel, iterations):
     if iterations == 0:
         return x.numpy()
     window = torch.from_numpy(F.periodic_hann())
-    mag = mel_to_linear(mel)
+    mag = mel_to_linear(mel, nnls_iterations=REFINE_NNLS_ITERATIONS)
     for _ in range(iterations):
         spec = torch.fft.rfft(_frames(x, n_frames) * window, n=F.N_FFT).transpose(-1, -2)
         x = _istft(mag * _unit(spec), window, n_frames)

@@ -7,7 +7,7 @@ import torch
 from models.train import features as F
 from models.train.classifier import DrumClassifier, augment
 from models.train.cwae import CWAE
-from models.train.deploy import DeployDecoder, DeployMCNN, phase_grid_weight_3x3, subpixel_weight_1d
+from models.train.deploy import DeployDecoder, DeployMCNN, elu, phase_grid_weight_3x3, subpixel_weight_1d
 from models.train.mcnn import MCNN
 
 
@@ -24,6 +24,13 @@ def test_subpixel_conv1d_equals_transposed_conv(kernel, padding):
         got = y.view(b, 2, 3, n).permute(0, 2, 3, 1).reshape(b, 3, 2 * n)
     assert got.shape == want.shape
     assert torch.allclose(got, want, atol=1e-5)
+
+
+def test_elu_twin_equals_elu_everywhere():
+    x = torch.cat([torch.linspace(-30, 30, 100001), torch.tensor([0.0, -0.0, 1e-30, -1e-30, 88.0, 1e30, -1e30])])
+    got, want = elu(x), torch.nn.functional.elu(x)
+    assert torch.isfinite(got).all()
+    assert torch.allclose(got, want, atol=1e-6, rtol=1e-6)
 
 
 @pytest.mark.parametrize("heads,frames", [(4, 88), (1, 7), (2, 1)])
