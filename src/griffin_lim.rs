@@ -204,7 +204,11 @@ fn iterate(
         // iSTFT of magnitude · phase.
         signal.fill(0.0);
         for (t, (p, m)) in phase.iter().zip(by_frame.rows()).enumerate() {
-            with_magnitude(p, m.as_slice().expect("rows of a standard layout"), &mut spec_buf);
+            with_magnitude(
+                p,
+                m.as_slice().expect("rows of a standard layout"),
+                &mut spec_buf,
+            );
             spec_buf[0].im = 0.0;
             spec_buf[n_bins - 1].im = 0.0;
             ifft.process_with_scratch(&mut spec_buf, &mut time_buf, &mut ifft_scratch)

@@ -276,6 +276,9 @@ def load_trained(runs, cwae_run="cwae", mcnn_run="mcnn"):
         info.update(mcnn_init_from=first["init_from"], mcnn_kept_heads=first["kept_heads"])
     if "teacher" in cw:  # a decoder distilled by distill.py
         info.update(decoder_teacher_run=cw["teacher"], decoder_teacher_steps=cw["teacher_step"])
+    if "finetuned_from" in cw:  # then fine-tuned by finetune.py
+        info.update(decoder_finetuned_from=cw["finetuned_from"], decoder_finetuned_from_steps=cw["finetuned_from_step"],
+                    decoder_finetune_objective=cw["objective"], decoder_finetune_weight=cw["objective_weight"])
     return cwae, mcnn, cw["mean"], cw["std"], info
 
 

@@ -604,7 +604,7 @@ pub static MESSAGES: &[MessageSpec] = &[
         digest: "Choose the vocoder: mcnn [rounds], or griffinlim [iterations]",
         description: "`mcnn [rounds]` (default): the neural vocoder, then `rounds` Griffin-Lim \
             rounds started from its output (default: the model's own, 2 for ndm-v1; 0 is the \
-            fastest, each round costs about 0.7 ms per second of sound and makes the classes \
+            fastest, each round costs about 0.45 ms per second of sound and makes the classes \
             more recognisable). `griffinlim [iterations]`: the Griffin-Lim baseline from random \
             phases (default 32 iterations). Also an attribute (`@vocoder`).",
         example: "mcnn 0",

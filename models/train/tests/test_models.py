@@ -117,15 +117,21 @@ def synthetic_dataset(path, per_class=4):
 
 def test_tiny_train_export_evaluate(tmp_path):
     """End to end on synthetic hits: a few steps of each model, export with ORT parity, evaluate."""
-    from models.train import evaluate, export, train
+    from models.train import evaluate, export, finetune, train
 
     data = synthetic_dataset(tmp_path / "dataset.npz")
     runs = tmp_path / "runs"
     common = ["--data", str(data), "--runs", str(runs), "--steps", "4", "--eval-every", "2"]
     train.main(["cwae", *common, "--per-class", "2", "--guide", "0.05", "--guide-epochs", "1"])
     train.main(["mcnn", *common, "--batch", "4", "--crop-frames", "8"])
+    finetune.main(["--runs", str(runs), "--data", str(data), "--cwae-run", "cwae", "--mcnn-run", "mcnn",
+                   "--name", "cwae-vg", "--steps", "2", "--eval-every", "1", "--batch", "4", "--guide-epochs", "1"])
+    assert (runs / "cwae-vg" / "audio_guide.pt").exists() and not (runs / "cwae-vg" / "best.pt").exists()
+    finetune.main(["--runs", str(runs), "--data", str(data), "--cwae-run", "cwae", "--mcnn-run", "mcnn", "--name", "cwae-mm",
+                   "--objective", "moments", "--steps", "2", "--eval-every", "1", "--batch", "4", "--per-class", "2"])
+    assert torch.load(runs / "cwae-mm" / "checkpoint.pt", weights_only=False)["finetuned_from"] == "cwae"
     out = tmp_path / "bundle"
-    export.main(["--out", str(out), "--runs", str(runs), "--data", str(data)])
+    export.main(["--out", str(out), "--runs", str(runs), "--data", str(data), "--cwae-run", "cwae-vg"])
     cfg = json.loads((out / "bundle.json").read_text())
     assert cfg["format_version"] == 1 and cfg["classes"] == CLASSES
     assert len(cfg["latent"]["pca"]["components"]) == 3
@@ -135,5 +141,7 @@ def test_tiny_train_export_evaluate(tmp_path):
                    "--classifier-epochs", "1", "--classifier-cache", str(tmp_path / "cache")])
     metrics = json.loads((out / "metrics.json").read_text())
     assert set(metrics["classifier"]["prior_samples_per_class"]) == set(CLASSES)
+    assert set(metrics["classifier"]["second_opinions"]) == {"cnn_seed2", "linear_pooled"}
+    assert all(v["prior_samples"]["length_s"] >= 0 for v in metrics["character"].values())
     assert (out / "report" / "index.html").exists()
     assert list((tmp_path / "cache").glob("yardstick-*.pt")), "the yardstick classifier is cached"

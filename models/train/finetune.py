@@ -1,0 +1,271 @@
+"""Fine-tune the decoder so that prior samples stay recognisable *after the vocoder*.
+
+Outcome (session 5): both objectives rejected, nothing shipped; the script stays as the record
+and as a starting point. Prior samples judged as in evaluate.py (yardstick / seed-2 CNN / linear
+judge, mean per class; the shipped decoder: 89% / 92% / 66%):
+- `--objective audio-guide` (the run below): 95% / 98% / 71%, but the sounds left their classes:
+  the median prior 'snare' went from 0.26 s at 277 Hz (spectral centroid) to 0.06 s at 191 Hz,
+  against 0.39 s at 777 Hz for real snares (evaluate.py's `character`). The CNNs share blind
+  spots that the decoder learned to hit.
+- `--objective moments --weight 1` (per-cell means and spreads of each class's real log-Mels):
+  closer in character (snares 0.31 s at 993 Hz, closed hats 7.0 kHz against 8.7 kHz shipped and
+  5.7 kHz real; validation reconstruction MSE 0.128 → 0.114), linear judge 75%, but the CNNs
+  heard 71% / 70% and no rides (0% / 2%). Means only, `--weight 0.3 --spread-weight 0`: 82% /
+  84% / 73%, rides 23% / 27%.
+The judges disagree; none of these is a clear improvement, so the shipped decoder stays.
+
+The class guide of train.py judges the decoder's log-Mel. What users hear has been through
+the MCNN and its Griffin-Lim rounds, and there the yardstick lost closed hats (89% → 59%,
+heard as shakers) and snares (→ rims). Here the loss runs through the frozen shipped vocoder
+(MCNN → masked waveform → rounds → peak limit, all differentiable) into a classifier of the
+waveform's log-Mel, while the student stays anchored (MSE) to its frozen starting decoder on
+encoded and prior latents, so that reconstructions and the latent map keep their meaning.
+
+With `--objective audio-guide`, the audio guide is *not* the evaluation's yardstick: another seed, another width, trained on
+the same training-split audio. Being of the same family, it may share the yardstick's blind
+spots; evaluate.py's second yardstick (another seed and length) checks that gains carry over.
+
+    python -m models.train.finetune --cwae-run cwae-slim4 --mcnn-run mcnn-2h --name cwae-vg   # ~25 min
+    python -m models.train.finetune --objective moments --weight 1 --steps 400 --name cwae-mm   # ~15 min
+
+Writes models/runs/<name>/{checkpoint.pt, train.log, guide.pt, audio_guide.pt} in the format
+export.load_trained reads. No best.pt: the result is the last step, not the step the guide
+liked best (that choice would fit the guide further).
+"""
+import argparse
+import copy
+import shutil
+import time
+from pathlib import Path
+
+import numpy as np
+import torch
+import torch.nn.functional as Fn
+from tqdm import tqdm
+
+from . import data as data_mod
+from . import features as F
+from . import refine as R
+from .classifier import DrumClassifier, augment
+from .cwae import CWAE, DECODER_CHANNELS
+from .distill import latent_batch, recalibrate_bn
+from .export import MASK_THRESHOLD, checkpoint, load_trained
+from .labels import CLASSES
+from .train import RUNS, Run, log_mel_stats
+
+AUDIO_GUIDE_SEED = 1  # the yardstick uses seed 0
+AUDIO_GUIDE_WIDTH = 24  # the yardstick uses 16
+
+
+def audio_features(wave):
+    """evaluate.classifier_input, differentiable: log-Mel minus each sound's mean, / 4."""
+    lm = torch.log(F.Features().mel(wave) + F.LOG_EPS)
+    return ((lm - lm.mean(dim=(1, 2), keepdim=True)) / 4.0).unsqueeze(1)
+
+
+def train_audio_guide(audio, labels, epochs, threads):
+    torch.manual_seed(AUDIO_GUIDE_SEED)
+    rng = np.random.default_rng(AUDIO_GUIDE_SEED)
+    x = torch.cat([audio_features(torch.from_numpy(audio[i:i + 256])) for i in range(0, len(audio), 256)])
+    y = torch.as_tensor(labels)
+    model = DrumClassifier(len(CLASSES), width=AUDIO_GUIDE_WIDTH)
+    opt = torch.optim.AdamW(model.parameters(), lr=2e-3, weight_decay=1e-3)
+    steps = epochs * ((len(x) + 63) // 64)
+    sched = torch.optim.lr_scheduler.OneCycleLR(opt, 3e-3, total_steps=steps)
+    counts = np.bincount(y.numpy(), minlength=len(CLASSES)).astype(np.float32)
+    weight = torch.from_numpy(counts.sum() / np.maximum(counts, 1) / len(CLASSES))
+    gen = torch.Generator().manual_seed(AUDIO_GUIDE_SEED)
+    for _ in tqdm(range(epochs), desc="audio guide", leave=False):
+        model.train()
+        for b in torch.randperm(len(x), generator=gen).split(64):
+            loss = Fn.cross_entropy(model(augment(x[b], rng, None)), y[b], weight=weight, label_smoothing=0.05)
+            opt.zero_grad()
+            loss.backward()
+            opt.step()
+            sched.step()
+    model.eval()
+    for p in model.parameters():
+        p.requires_grad_(False)
+    return model
+
+
+def _unit_safe(spec):
+    """s/|s| with a gradient that stays finite at silent bins (the twin's exact form is not)."""
+    return spec / torch.sqrt(spec.real ** 2 + spec.imag ** 2 + 1e-12)
+
+
+def vocode(mcnn, mel, rounds):
+    """What the engine plays, differentiable: MCNN, mask, `rounds` Griffin-Lim rounds, limit."""
+    wave, mask = mcnn(mel)
+    x = wave * (mask > MASK_THRESHOLD).float()
+    n = mel.shape[-1]
+    window = torch.from_numpy(F.periodic_hann())
+    mag = R.mel_to_linear(mel, nnls_iterations=R.REFINE_NNLS_ITERATIONS)
+    for _ in range(rounds):
+        spec = torch.fft.rfft(R._frames(x, n) * window, n=F.N_FFT).transpose(-1, -2)
+        x = R._istft(mag * _unit_safe(spec), window, n)
+    peak = x.abs().amax(dim=-1, keepdim=True).detach()
+    return x / peak.clamp_min(1.0)
+
+
+def main(argv=None):
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--runs", default=str(RUNS))
+    ap.add_argument("--cwae-run", default="cwae-slim4", help="the decoder to start from (and stay near)")
+    ap.add_argument("--mcnn-run", default="mcnn-2h", help="the frozen vocoder the loss hears through")
+    ap.add_argument("--name", default="cwae-vg")
+    ap.add_argument("--data", default=str(data_mod.DATA / "cache" / "dataset.npz"))
+    ap.add_argument("--minutes", type=float, default=45)
+    ap.add_argument("--steps", type=int, default=1500)
+    ap.add_argument("--batch", type=int, default=32, help="half encoded latents, half prior samples")
+    ap.add_argument("--lr", type=float, default=3e-4)
+    ap.add_argument("--weight", type=float, default=0.01, help="audio guide CE weight against the MSE anchor")
+    ap.add_argument("--rounds", type=int, default=2, help="Griffin-Lim rounds in the loss's vocoder")
+    ap.add_argument("--guide-epochs", type=int, default=30)
+    ap.add_argument("--objective", choices=["audio-guide", "moments"], default="audio-guide",
+                    help="audio-guide: a CNN's CE through the vocoder (rejected, see above); moments: match "
+                         "each class's per-cell mean and spread of real training log-Mels (no judge)")
+    ap.add_argument("--per-class", type=int, default=8, help="moments: prior samples per class per step")
+    ap.add_argument("--spread-weight", type=float, default=1.0, help="moments: weight of the spreads' gap")
+    ap.add_argument("--eval-every", type=int, default=100)
+    ap.add_argument("--threads", type=int, default=2)
+    a = ap.parse_args(argv)
+    torch.set_num_threads(a.threads)
+    torch.manual_seed(0)
+    nc = len(CLASSES)
+
+    teacher, mcnn, mean, std, _ = load_trained(a.runs, a.cwae_run, a.mcnn_run)
+    src = torch.load(checkpoint(Path(a.runs) / a.cwae_run), weights_only=False)
+    channels = tuple(src.get("dec_channels", DECODER_CHANNELS))
+    teacher.eval()
+    mcnn.eval()
+    for p in list(teacher.parameters()) + list(mcnn.parameters()):
+        p.requires_grad_(False)
+    student = CWAE(nc, src["dz"], dec_channels=channels)
+    student.load_state_dict(copy.deepcopy(teacher.state_dict()))
+
+    run = Run(a.name, a.runs)
+    for f in ("guide.pt",):  # export ships the class guide of the run it exports
+        if (Path(a.runs) / a.cwae_run / f).exists():
+            shutil.copy(Path(a.runs) / a.cwae_run / f, run.dir / f)
+    ds = data_mod.load(a.data)
+    train, valid = ~ds["valid"], ds["valid"]
+    guide = None
+    if a.objective == "audio-guide":
+        guide_path = run.dir / "audio_guide.pt"
+        if guide_path.exists():
+            guide = torch.load(guide_path, weights_only=False).eval()
+        else:
+            guide = train_audio_guide(ds["audio"][train], ds["label"][train], a.guide_epochs, a.threads)
+            torch.save(guide, guide_path)
+
+    opt = torch.optim.Adam(student.decoder.parameters(), lr=a.lr)
+    sched = torch.optim.lr_scheduler.CosineAnnealingLR(opt, a.steps, eta_min=a.lr * 0.05)
+    step = 0
+    state = run.load()
+    if state:
+        student.load_state_dict(state["model"])
+        opt.load_state_dict(state["opt"])
+        sched.load_state_dict(state["sched"])
+        step = state["step"]
+
+    lm, _, _ = log_mel_stats(ds["audio"])
+    x = ((lm - mean[None, :, None]) / std[None, :, None]).unsqueeze(1)
+    labels = ds["label"]
+    eye = torch.eye(nc)
+    with torch.no_grad():
+        z_all = torch.cat([teacher.encoder(x[i:i + 256], eye[labels[i:i + 256]]) for i in range(0, len(x), 256)])
+    z_train, y_train = z_all[train], labels[train]
+    # Per class, per time-frequency cell: mean and spread of the real training log-Mels.
+    real_mu = torch.stack([x[train][y_train == k].mean(0) for k in range(nc)])
+    real_sd = torch.stack([x[train][y_train == k].std(0) for k in range(nc)])
+
+    def moment_gap(out, per):
+        """Mean squared gap of per-class means and spreads, out [nc·per, 1, M, T] ordered by class."""
+        g = out.view(nc, per, *out.shape[1:])
+        return torch.mean((g.mean(1) - real_mu) ** 2) + a.spread_weight * torch.mean((g.std(1) - real_sd) ** 2)
+    # Fixed validation prior samples: 8 per class.
+    zv = torch.randn(8 * nc, src["dz"], generator=torch.Generator().manual_seed(1))
+    yv = torch.arange(nc).repeat_interleave(8)
+    zm = torch.randn(32 * nc, src["dz"], generator=torch.Generator().manual_seed(2))  # the moment gap's
+    ym = torch.arange(nc).repeat_interleave(32)
+    with torch.no_grad():
+        tv = teacher.decoder(zv, eye[yv])
+    calib_rng = np.random.default_rng(7)
+    calib = [latent_batch(z_train, y_train, 256, calib_rng, nc) for _ in range(8)]
+
+    def to_mel(s):
+        return F.destandardise_to_mel(s[:, 0], mean, std)
+
+    def ckpt():
+        return dict(model=student.state_dict(), opt=opt.state_dict(), sched=sched.state_dict(), step=step,
+                    mean=mean, std=std, dz=src["dz"], dec_channels=channels,
+                    # The distillation's provenance passes through; the fine-tune adds its own.
+                    teacher=src.get("teacher", a.cwae_run), teacher_step=src.get("teacher_step", src["step"]),
+                    finetuned_from=a.cwae_run, finetuned_from_step=src["step"],
+                    objective=a.objective, objective_weight=a.weight,
+                    vocoder_run=a.mcnn_run if a.objective == "audio-guide" else None)
+
+    rng = np.random.default_rng(step + 1)
+    deadline = time.time() + a.minutes * 60
+    bar = tqdm(total=a.steps, initial=step, desc="finetune")
+    running = []
+    while step < a.steps and time.time() < deadline:
+        student.decoder.train()
+        z, c = latent_batch(z_train, y_train, a.batch, rng, nc)
+        with torch.no_grad():
+            target = teacher.decoder(z, c)
+        if a.objective == "moments":
+            zp = torch.randn(nc * a.per_class, src["dz"])
+            cp = eye.repeat_interleave(a.per_class, 0)
+            with torch.no_grad():
+                target = teacher.decoder(torch.cat([z, zp]), torch.cat([c, cp]))
+            out = student.decoder(torch.cat([z, zp]), torch.cat([c, cp]))
+            mse = torch.mean((out - target) ** 2)
+            ce = moment_gap(out[len(z):], a.per_class)
+        else:
+            out = student.decoder(z, c)
+            mse = torch.mean((out - target) ** 2)
+            prior = slice(a.batch // 2, None)
+            hard = c[prior].max(dim=1).values > 0.999  # soft class mixes have no single class to hear
+            ce = torch.zeros(())
+            if hard.any():
+                wave = vocode(mcnn, to_mel(out[prior][hard]), a.rounds)
+                ce = Fn.cross_entropy(guide(audio_features(wave)), c[prior][hard].argmax(1))
+        loss = mse + a.weight * ce
+        opt.zero_grad()
+        loss.backward()
+        opt.step()
+        sched.step()
+        step += 1
+        running.append((mse.item(), ce.item()))
+        bar.update(1)
+        if step % a.eval_every == 0 or step == a.steps:
+            recalibrate_bn(student.decoder, calib)
+            with torch.no_grad():
+                out_v = student.decoder(zv, eye[yv])
+                val = torch.mean((out_v - tv) ** 2).item()
+                if guide is not None:
+                    pred = torch.cat([guide(audio_features(vocode(mcnn, to_mel(out_v[i:i + 22]), a.rounds))).argmax(1)
+                                      for i in range(0, len(out_v), 22)])
+                    acc = float((pred == yv).float().mean())
+                else:
+                    acc = float("nan")
+                gap = moment_gap(student.decoder(zm, eye[ym]), 32).item()
+                val_real = torch.mean((student.decoder(z_all[valid], eye[labels[valid]]) - x[valid]) ** 2).item()
+            # No best.pt: choosing a step by the guide's own verdict would fit the guide further.
+            # The run's result is its last step (export reads checkpoint.pt when best.pt is absent).
+            improved = False
+            m = np.mean(running, axis=0)
+            run.record(bar, dict(step=step, mse=round(float(m[0]), 5), objective=round(float(m[1]), 4),
+                                 val_vs_start=round(val, 5), val_audio_guide_acc=round(acc, 4),
+                                 val_moment_gap=round(gap, 4),
+                                 val_vs_real=round(val_real, 4), best=improved, lr=round(sched.get_last_lr()[0], 7)),
+                       ckpt(), improved)
+            running = []
+    run.save(**ckpt())
+    bar.close()
+
+
+if __name__ == "__main__":
+    main()
