@@ -253,8 +253,8 @@ impl FeatureExtractor {
         let win = self.cfg.win;
         let start = (t * self.cfg.hop) as isize - (win / 2) as isize;
         let skip = ((-start).max(0) as usize).min(win);
-        let first = start.max(0) as usize;
-        let count = (win - skip).min(signal.len().saturating_sub(first));
+        let first = (start.max(0) as usize).min(signal.len());
+        let count = (win - skip).min(signal.len() - first);
         frame[..skip].fill(0.0);
         for ((f, &x), &w) in frame[skip..skip + count]
             .iter_mut()
@@ -450,5 +450,27 @@ mod tests {
         // Silence maps to ln(eps).
         let z = fx.log_mel(&vec![0.0; n]);
         assert!(z.iter().all(|&v| (v - (1e-5f32).ln()).abs() < 1e-6));
+    }
+
+    #[test]
+    fn frames_past_a_short_signal_are_silent() {
+        let fx = FeatureExtractor::new(cfg());
+        let bins = fx.config().n_bins();
+        // Empty, shorter than half a window, and ending inside the frames: zeros outside.
+        for len in [0usize, 100, 3000] {
+            let x = vec![0.5f32; len];
+            let mut out = Array2::zeros((bins, 20));
+            fx.stft_magnitude_into(&x, out.view_mut());
+            let last_live = (len + fx.config().win / 2).div_ceil(fx.config().hop);
+            for t in last_live.min(20)..20 {
+                assert!(
+                    out.column(t).iter().all(|&v| v == 0.0),
+                    "len {len}, frame {t}"
+                );
+            }
+            let mut spec = Vec::new();
+            fx.stft_complex_into(&x, 20, &mut spec);
+            assert_eq!(spec.len(), 20);
+        }
     }
 }

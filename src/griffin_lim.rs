@@ -6,7 +6,8 @@
 //!      `W_m = Σ_k fb[m,k]`: a flat spectrum of level `c` gives `M[m] = c·W_m`, so each Mel band
 //!      votes for its level per bin, weighted by how much it covers the bin. Bins no filter covers
 //!      (above `fmax`, below the first centre) get 0;
-//!    * then `NNLS_ITERATIONS` multiplicative non-negative least-squares updates (Lee & Seung):
+//!    * then `NNLS_ITERATIONS` (`REFINE_NNLS_ITERATIONS` for the rounds after the MCNN)
+//!      multiplicative non-negative least-squares updates (Lee & Seung):
 //!      `X ← X ⊙ (fbᵀ·M) / (fbᵀ·fb·X + ε)`, which keep `X ≥ 0` and lower `‖fb·X − M‖²`.
 //! 2. `iterations` rounds of iSTFT / STFT with the very framing of `features.rs` (frame `t`
 //!    centred at `t·hop`, periodic Hann of `win` inside `n_fft`), inverse by weighted overlap-add
@@ -141,10 +142,12 @@ fn with_magnitude(spectrum: &[Complex<f32>], magnitude: &[f32], out: &mut [Compl
         // peak-limited sound cannot overflow when squared.
         let a2 = s.re * s.re + s.im * s.im;
         let live = a2 > 1e-24;
-        let g = m / a2.max(1e-24).sqrt();
+        // s·(1/|s|) first, then ·m: the unit phase stays ≤ 1, so a huge m cannot overflow
+        // where m/|s| would.
+        let inv = 1.0 / a2.max(1e-24).sqrt();
         *o = Complex::new(
-            if live { s.re * g } else { m },
-            if live { s.im * g } else { 0.0 },
+            if live { s.re * inv * m } else { m },
+            if live { s.im * inv * m } else { 0.0 },
         );
     }
 }

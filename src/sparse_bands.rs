@@ -2,8 +2,9 @@
 //!
 //! Each triangular filter covers a few FFT bins, so `fb` `[n_mels, n_bins]` is about 99% zeros
 //! (128 × 1025 with about 2,000 non-zeros at the bundle's settings). The dense products cost
-//! 11.5 M multiply-adds per second of sound each, and `griffin_lim::mel_to_linear` needs 21 of
-//! them: 6.7 ms, more than the MCNN. The same sums over the runs cost 1/60 of that.
+//! 11.5 M multiply-adds per second of sound each, and `griffin_lim::mel_to_linear` needs
+//! 2 + 2·updates of them (22 for Griffin-Lim's 10 updates): 6.7 ms, more than the MCNN. The same
+//! sums over the runs cost 1/60 of that.
 
 use ndarray::{Array2, ArrayView2, Axis};
 
@@ -56,7 +57,7 @@ impl SparseBands {
         x
     }
 
-    /// [`apply`](Self::apply) into `y` `[n_mels, T]`, overwritten. Iterative callers reuse one
+    /// [`apply`](Self::apply) into `y` `[n_mels, T]` (row-major), overwritten. Iterative callers reuse one
     /// output: a fresh 1025 × 88 array is large enough for the allocator to map new pages,
     /// and their first-touch faults cost more than the products.
     pub fn apply_into(&self, x: ArrayView2<f32>, y: &mut Array2<f32>) {
@@ -66,7 +67,9 @@ impl SparseBands {
         let x = x.as_standard_layout();
         let t = x.ncols();
         let x = x.as_slice().expect("standard layout");
-        let y = y.as_slice_mut().expect("owned arrays are contiguous");
+        let y = y
+            .as_slice_mut()
+            .expect("the output must be in standard (row-major) layout");
         for ((first, w), out) in self.bands.iter().zip(y.chunks_exact_mut(t.max(1))) {
             for (k, &wk) in w.iter().enumerate() {
                 axpy(out, wk, &x[(first + k) * t..][..t]);
@@ -74,7 +77,7 @@ impl SparseBands {
         }
     }
 
-    /// [`apply_t`](Self::apply_t) into `x` `[n_bins, T]`, overwritten.
+    /// [`apply_t`](Self::apply_t) into `x` `[n_bins, T]` (row-major), overwritten.
     pub fn apply_t_into(&self, y: ArrayView2<f32>, x: &mut Array2<f32>) {
         assert_eq!(y.nrows(), self.n_mels());
         assert_eq!(x.dim(), (self.n_bins, y.ncols()));
@@ -82,7 +85,9 @@ impl SparseBands {
         let y = y.as_standard_layout();
         let t = y.ncols();
         let y = y.as_slice().expect("standard layout");
-        let x = x.as_slice_mut().expect("owned arrays are contiguous");
+        let x = x
+            .as_slice_mut()
+            .expect("the output must be in standard (row-major) layout");
         for ((first, w), row) in self.bands.iter().zip(y.chunks_exact(t.max(1))) {
             for (k, &wk) in w.iter().enumerate() {
                 axpy(&mut x[(first + k) * t..][..t], wk, row);
