@@ -103,6 +103,17 @@ pub fn mel_filterbank(
 }
 
 /// Periodic Hann window of length `win`: `0.5 − 0.5·cos(2πn/win)` (computed in f64).
+/// The part of frame `t` (`win` samples from `t·hop − win/2`) inside a `len`-sample signal:
+/// (first signal index, first frame index, count). Frames past either end give a count of 0
+/// with in-range indices, so that slicing by them never panics.
+pub(crate) fn frame_span(t: usize, hop: usize, win: usize, len: usize) -> (usize, usize, usize) {
+    let start = (t * hop) as isize - (win / 2) as isize;
+    let skip = ((-start).max(0) as usize).min(win);
+    let first = (start.max(0) as usize).min(len);
+    let count = (win - skip).min(len - first);
+    (first, skip, count)
+}
+
 pub fn hann_periodic(win: usize) -> Vec<f32> {
     (0..win)
         .map(|n| (0.5 - 0.5 * (2.0 * std::f64::consts::PI * n as f64 / win as f64).cos()) as f32)
@@ -250,11 +261,7 @@ impl FeatureExtractor {
     /// Windowed frame `t` of `signal`, zero-padded at the end to n_fft. Every sample is written
     /// (the FFT uses its input as scratch), the windowed part by one branch-free loop.
     fn fill_frame(&self, signal: &[f32], t: usize, frame: &mut [f32]) {
-        let win = self.cfg.win;
-        let start = (t * self.cfg.hop) as isize - (win / 2) as isize;
-        let skip = ((-start).max(0) as usize).min(win);
-        let first = (start.max(0) as usize).min(signal.len());
-        let count = (win - skip).min(signal.len() - first);
+        let (first, skip, count) = frame_span(t, self.cfg.hop, self.cfg.win, signal.len());
         frame[..skip].fill(0.0);
         for ((f, &x), &w) in frame[skip..skip + count]
             .iter_mut()

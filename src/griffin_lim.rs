@@ -21,7 +21,7 @@ use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
 use realfft::num_complex::Complex;
 
-use crate::features::FeatureExtractor;
+use crate::features::{frame_span, FeatureExtractor};
 use crate::sparse_bands::SparseBands;
 
 /// Multiplicative NNLS refinements of the Mel pseudo-inverse, for Griffin-Lim from random phases.
@@ -120,10 +120,8 @@ pub fn refine(
     init: &[f32],
     iterations: u32,
 ) -> Vec<f32> {
-    let hop = fx.config().hop;
     let n_frames = magnitude.ncols();
-    let mut signal = init.to_vec();
-    signal.resize(n_frames * hop, 0.0);
+    let signal = fitted(init, n_frames * fx.config().hop);
     if iterations == 0 {
         return signal;
     }
@@ -131,6 +129,13 @@ pub fn refine(
     let mut stft = Vec::new();
     fx.stft_complex_into(&signal, n_frames, &mut stft);
     iterate(fx, magnitude, stft, iterations - 1)
+}
+
+/// `init` zero-padded or cut to `len` samples.
+fn fitted(init: &[f32], len: usize) -> Vec<f32> {
+    let mut out = init[..init.len().min(len)].to_vec();
+    out.resize(len, 0.0);
+    out
 }
 
 /// `m · s/|s|` per bin into `out`; `m` (phase 0) where `s` is silent. Branch-free, so that
@@ -150,16 +155,6 @@ fn with_magnitude(spectrum: &[Complex<f32>], magnitude: &[f32], out: &mut [Compl
             if live { s.im * inv * m } else { 0.0 },
         );
     }
-}
-
-/// The part of frame `t` (`win` samples from `t·hop − win/2`) inside a `len`-sample signal:
-/// (first signal index, first frame index, count).
-fn frame_span(t: usize, hop: usize, win: usize, len: usize) -> (usize, usize, usize) {
-    let start = (t * hop) as isize - (win / 2) as isize;
-    let skip = (-start).max(0) as usize;
-    let first = start.max(0) as usize;
-    let count = win.saturating_sub(skip).min(len.saturating_sub(first));
-    (first, skip, count)
 }
 
 /// iSTFT of `magnitude` with the phase of `phase` (any non-zero modulus), then `iterations`
@@ -252,9 +247,7 @@ pub fn refine_mel(
     iterations: u32,
 ) -> Vec<f32> {
     if iterations == 0 {
-        let mut out = init.to_vec();
-        out.resize(mel.ncols() * fx.config().hop, 0.0);
-        return out;
+        return fitted(init, mel.ncols() * fx.config().hop);
     }
     let linear = mel_to_linear(fx.bands(), mel, REFINE_NNLS_ITERATIONS);
     refine(fx, linear.view(), init, iterations)
