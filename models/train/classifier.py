@@ -50,13 +50,13 @@ def augment(x, rng, floor):
     return x
 
 
-def train_classifier(x, y, n_classes, epochs=30, seed=0, floor=None, gain=None, desc="classifier"):
+def train_classifier(x, y, n_classes, epochs=30, seed=0, floor=None, gain=None, desc="classifier", width=16):
     """Class-balanced cross-entropy; `gain(x, rng)` optionally adds level jitter in x's domain."""
     torch.manual_seed(seed)
     rng = np.random.default_rng(seed)
     gen = torch.Generator().manual_seed(seed)
     y = torch.as_tensor(y)
-    model = DrumClassifier(n_classes)
+    model = DrumClassifier(n_classes, width=width)
     opt = torch.optim.AdamW(model.parameters(), lr=2e-3, weight_decay=1e-3)
     sched = torch.optim.lr_scheduler.OneCycleLR(opt, 3e-3, total_steps=epochs * ((len(x) + 63) // 64))
     counts = np.bincount(y.numpy(), minlength=n_classes).astype(np.float32)

@@ -46,9 +46,10 @@ from tqdm import tqdm
 from . import data as data_mod
 from . import features as F
 from . import refine as R
-from .classifier import DrumClassifier, augment
+from .classifier import train_classifier
 from .cwae import CWAE, DECODER_CHANNELS
 from .distill import latent_batch, recalibrate_bn
+from . import evaluate as E
 from .export import MASK_THRESHOLD, checkpoint, load_trained
 from .labels import CLASSES
 from .train import RUNS, Run, log_mel_stats
@@ -57,33 +58,9 @@ AUDIO_GUIDE_SEED = 1  # the yardstick uses seed 0
 AUDIO_GUIDE_WIDTH = 24  # the yardstick uses 16
 
 
-def audio_features(wave):
-    """evaluate.classifier_input, differentiable: log-Mel minus each sound's mean, / 4."""
-    lm = torch.log(F.Features().mel(wave) + F.LOG_EPS)
-    return ((lm - lm.mean(dim=(1, 2), keepdim=True)) / 4.0).unsqueeze(1)
-
-
-def train_audio_guide(audio, labels, epochs, threads):
-    torch.manual_seed(AUDIO_GUIDE_SEED)
-    rng = np.random.default_rng(AUDIO_GUIDE_SEED)
-    x = torch.cat([audio_features(torch.from_numpy(audio[i:i + 256])) for i in range(0, len(audio), 256)])
-    y = torch.as_tensor(labels)
-    model = DrumClassifier(len(CLASSES), width=AUDIO_GUIDE_WIDTH)
-    opt = torch.optim.AdamW(model.parameters(), lr=2e-3, weight_decay=1e-3)
-    steps = epochs * ((len(x) + 63) // 64)
-    sched = torch.optim.lr_scheduler.OneCycleLR(opt, 3e-3, total_steps=steps)
-    counts = np.bincount(y.numpy(), minlength=len(CLASSES)).astype(np.float32)
-    weight = torch.from_numpy(counts.sum() / np.maximum(counts, 1) / len(CLASSES))
-    gen = torch.Generator().manual_seed(AUDIO_GUIDE_SEED)
-    for _ in tqdm(range(epochs), desc="audio guide", leave=False):
-        model.train()
-        for b in torch.randperm(len(x), generator=gen).split(64):
-            loss = Fn.cross_entropy(model(augment(x[b], rng, None)), y[b], weight=weight, label_smoothing=0.05)
-            opt.zero_grad()
-            loss.backward()
-            opt.step()
-            sched.step()
-    model.eval()
+def train_audio_guide(audio, labels, epochs):
+    model = train_classifier(E.audio_features(audio), labels, len(CLASSES), epochs=epochs,
+                             seed=AUDIO_GUIDE_SEED, desc="audio guide", width=AUDIO_GUIDE_WIDTH)
     for p in model.parameters():
         p.requires_grad_(False)
     return model
@@ -97,13 +74,7 @@ def _unit_safe(spec):
 def vocode(mcnn, mel, rounds):
     """What the engine plays, differentiable: MCNN, mask, `rounds` Griffin-Lim rounds, limit."""
     wave, mask = mcnn(mel)
-    x = wave * (mask > MASK_THRESHOLD).float()
-    n = mel.shape[-1]
-    window = torch.from_numpy(F.periodic_hann())
-    mag = R.mel_to_linear(mel, nnls_iterations=R.REFINE_NNLS_ITERATIONS)
-    for _ in range(rounds):
-        spec = torch.fft.rfft(R._frames(x, n) * window, n=F.N_FFT).transpose(-1, -2)
-        x = R._istft(mag * _unit_safe(spec), window, n)
+    x = R.rounds(wave * (mask > MASK_THRESHOLD).float(), mel, rounds, unit=_unit_safe)
     peak = x.abs().amax(dim=-1, keepdim=True).detach()
     return x / peak.clamp_min(1.0)
 
@@ -158,7 +129,7 @@ def main(argv=None):
         if guide_path.exists():
             guide = torch.load(guide_path, weights_only=False).eval()
         else:
-            guide = train_audio_guide(ds["audio"][train], ds["label"][train], a.guide_epochs, a.threads)
+            guide = train_audio_guide(ds["audio"][train], ds["label"][train], a.guide_epochs)
             torch.save(guide, guide_path)
 
     opt = torch.optim.Adam(student.decoder.parameters(), lr=a.lr)
@@ -240,7 +211,7 @@ def main(argv=None):
             ce = torch.zeros(())
             if hard.any():
                 wave = vocode(mcnn, to_mel(out[prior][hard]), a.rounds)
-                ce = Fn.cross_entropy(guide(audio_features(wave)), c[prior][hard].argmax(1))
+                ce = Fn.cross_entropy(guide(E.classifier_input(wave)), c[prior][hard].argmax(1))
         loss = mse + a.weight * ce
         opt.zero_grad()
         loss.backward()
@@ -255,7 +226,7 @@ def main(argv=None):
                 out_v = student.decoder(zv, eye[yv])
                 val = torch.mean((out_v - tv) ** 2).item()
                 if guide is not None:
-                    pred = torch.cat([guide(audio_features(vocode(mcnn, to_mel(out_v[i:i + 22]), a.rounds))).argmax(1)
+                    pred = torch.cat([guide(E.classifier_input(vocode(mcnn, to_mel(out_v[i:i + 22]), a.rounds))).argmax(1)
                                       for i in range(0, len(out_v), 22)])
                     acc = float((pred == yv).float().mean())
                 else:

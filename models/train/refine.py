@@ -67,14 +67,19 @@ def refine(init, mel, iterations):
     x = torch.zeros(mel.shape[0], n_frames * F.HOP)
     init = torch.as_tensor(init, dtype=torch.float32)[:, : n_frames * F.HOP]
     x[:, : init.shape[1]] = init
-    if iterations == 0:
-        return x.numpy()
+    return (rounds(x, mel, iterations) if iterations else x).numpy()
+
+
+def rounds(x, mel, iterations, unit=_unit):
+    """The rounds on tensors, x [B, T·hop] → [B, T·hop]; differentiable, given a `unit` whose
+    gradient stays finite at silent bins (finetune.py's)."""
+    n_frames = mel.shape[-1]
     window = torch.from_numpy(F.periodic_hann())
     mag = mel_to_linear(mel, nnls_iterations=REFINE_NNLS_ITERATIONS)
     for _ in range(iterations):
         spec = torch.fft.rfft(_frames(x, n_frames) * window, n=F.N_FFT).transpose(-1, -2)
-        x = _istft(mag * _unit(spec), window, n_frames)
-    return x.numpy()
+        x = _istft(mag * unit(spec), window, n_frames)
+    return x
 
 
 def limit_peak(x):
