@@ -11,6 +11,7 @@
 use std::time::Instant;
 
 use ndm::griffin_lim::{mel_to_linear, refine, REFINE_NNLS_ITERATIONS};
+use ndm::resample::Resampler;
 use ndm::{default_bundle_dir, Engine, GenerateRequest, Synth, Vocoder};
 
 fn median_ms(runs: usize, f: &mut dyn FnMut()) -> f64 {
@@ -50,6 +51,11 @@ fn main() -> Result<(), ndm::NdmError> {
         sample_rate: 48_000,
         trim: false,
     };
+    let native = GenerateRequest {
+        sample_rate: engine.bundle().spec.sample_rate,
+        ..req.clone()
+    };
+    let mut resampler = Resampler::new(engine.bundle().spec.sample_rate, 48_000)?;
     let n: usize = std::env::var("N")
         .ok()
         .and_then(|v| v.parse().ok())
@@ -76,6 +82,14 @@ fn main() -> Result<(), ndm::NdmError> {
         (
             format!("refine, {rounds} round(s)"),
             Box::new(|| drop(refine(fx, linear.view(), &init, rounds))),
+        ),
+        (
+            "resample 1 s 22.05 -> 48 kHz".into(),
+            Box::new(|| drop(resampler.process(&init))),
+        ),
+        (
+            "generate 1 s @ model rate (no trim)".into(),
+            Box::new(|| drop(engine.generate(&native))),
         ),
         (
             "generate 1 s @ 48 kHz (no trim)".into(),

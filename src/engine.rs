@@ -614,16 +614,18 @@ impl Engine {
             }
         }
         let thr = self.bundle.spec.mask_threshold;
-        let mut end = 0;
-        let mut samples = Vec::with_capacity(n);
-        for (i, (&w, &m)) in wave.iter().zip(mask.iter()).enumerate() {
-            if m > thr {
-                end = i + 1;
-                samples.push(w);
-            } else {
-                samples.push(0.0);
-            }
-        }
+        // ORT's outputs are contiguous; the n-d iterators cost 0.1 ms per second of audio.
+        let (wave, mask) = (wave.as_standard_layout(), mask.as_standard_layout());
+        let (wave, mask) = (
+            wave.as_slice().expect("standard layout"),
+            mask.as_slice().expect("standard layout"),
+        );
+        let samples: Vec<f32> = wave
+            .iter()
+            .zip(mask)
+            .map(|(&w, &m)| if m > thr { w } else { 0.0 })
+            .collect();
+        let end = mask.iter().rposition(|&m| m > thr).map_or(0, |i| i + 1);
         check_model_finite("mcnn", &samples)?;
         Ok((samples, end))
     }

@@ -258,6 +258,39 @@ def load_guide(runs, cwae_run="cwae"):
     return torch.load(p, weights_only=False).eval() if p.exists() else None
 
 
+def mcnn_lineage(runs, run, ckpt=None):
+    """The MCNN run and the runs it started from (train.py --init-from), newest first: name,
+    steps, heads, and what each did (kept heads when it pruned; rounds trained through)."""
+    out, seen = [], set()
+    while run and run not in seen and (Path(runs) / run).exists():
+        seen.add(run)
+        mc = ckpt if ckpt is not None else torch.load(checkpoint(Path(runs) / run), weights_only=False)
+        ckpt = None
+        row = {"run": run, "step": mc["step"], "heads": mcnn_heads(mc["model"])}
+        log = Path(runs) / run / "train.log"
+        first = json.loads(log.read_text().splitlines()[0]) if log.exists() and log.stat().st_size else {}
+        init_from = mc.get("init_from") or first.get("init_from")
+        if init_from:
+            row["init_from"] = init_from
+        # A run's log starts with the heads it kept (checkpoints before 1fdc9ab lack it); keeping
+        # them all is no pruning.
+        if "kept_heads" in first and len(first["kept_heads"]) < _heads_of(runs, init_from, row["heads"]):
+            row["kept_heads"] = first["kept_heads"]
+        for k in ("teacher", "through_rounds", "refined_weight"):
+            if mc.get(k):
+                row[k] = mc[k]
+        out.append(row)
+        run = init_from
+    return out
+
+
+def _heads_of(runs, run, default):
+    d = Path(runs) / (run or "")
+    if not run or not d.exists():
+        return default + 1  # unknown: trust the log
+    return mcnn_heads(torch.load(checkpoint(d), weights_only=False)["model"])
+
+
 def load_trained(runs, cwae_run="cwae", mcnn_run="mcnn"):
     cw = torch.load(checkpoint(Path(runs) / cwae_run), weights_only=False)
     mc = torch.load(checkpoint(Path(runs) / mcnn_run), weights_only=False)
@@ -270,15 +303,20 @@ def load_trained(runs, cwae_run="cwae", mcnn_run="mcnn"):
     for k in ("init_from", "teacher"):  # a pruned or distilled MCNN (train.py mcnn --init-from/--teacher)
         if mc.get(k):
             info[f"mcnn_{k}"] = mc[k]
-    log = Path(runs) / mcnn_run / "train.log"
-    first = json.loads(log.read_text().splitlines()[0]) if log.exists() and log.stat().st_size else {}
-    if "kept_heads" in first:  # a pruned run's log starts with what it kept (checkpoints before 1fdc9ab lack it)
-        info.update(mcnn_init_from=first["init_from"], mcnn_kept_heads=first["kept_heads"])
+    info["mcnn_lineage"] = mcnn_lineage(runs, mcnn_run, mc)
+    pruned = next((r for r in info["mcnn_lineage"] if r.get("kept_heads")), None)
+    if pruned:  # the run that chose the heads (later runs in the lineage only fine-tuned them)
+        info.update(mcnn_init_from=pruned["init_from"], mcnn_kept_heads=pruned["kept_heads"],
+                    mcnn_pruned_run=pruned["run"], mcnn_pruned_steps=pruned["step"])
+    if mc.get("through_rounds"):
+        info.update(mcnn_through_rounds=mc["through_rounds"])
     if "teacher" in cw:  # a decoder distilled by distill.py
         info.update(decoder_teacher_run=cw["teacher"], decoder_teacher_steps=cw["teacher_step"])
     if "finetuned_from" in cw:  # then fine-tuned by finetune.py
         info.update(decoder_finetuned_from=cw["finetuned_from"], decoder_finetuned_from_steps=cw["finetuned_from_step"],
                     decoder_finetune_objective=cw["objective"], decoder_finetune_weight=cw["objective_weight"])
+        if "moment_weight" in cw:
+            info.update(decoder_finetune_moment_weight=cw["moment_weight"])
     return cwae, mcnn, cw["mean"], cw["std"], info
 
 

@@ -100,6 +100,21 @@ class MCNNLoss(nn.Module):
         return loss
 
 
+class RefinedLoss(nn.Module):
+    """Spectral convergence of what the engine plays (the MCNN's masked output after its
+    Griffin-Lim rounds) at three resolutions. The rounds replace the MCNN's magnitudes with the
+    Mel's but keep its phase; its phase at low frequencies is what the rounds cannot repair
+    (most of the gap to Griffin-Lim-32 lies below 650 Hz), hence the 4096-point term."""
+
+    def __init__(self):
+        super().__init__()
+        self.spectral = nn.ModuleList([Spectral(512, 128), Spectral(2048, 512), Spectral(4096, 1024)])
+
+    def forward(self, refined, target):
+        # A crop shorter than half a window cannot be framed (reflect padding): those resolutions sit out.
+        return sum(sc(s(refined), s(target)) for s in self.spectral if s.n_fft // 2 < target.shape[-1])
+
+
 def mask_target(audio, thresh=1e-3):
     """1 up to the last sample whose magnitude exceeds `thresh`, 0 after (the sound's support)."""
     above = (audio.abs() > thresh).float()

@@ -46,6 +46,12 @@ def _unit(spec):
     return torch.where(a > 1e-12, spec / a.clamp_min(1e-30), torch.ones_like(spec))
 
 
+def unit_safe(spec):
+    """s/|s| with a gradient that stays finite at silent bins (`_unit`'s exact form is not):
+    for training through the rounds."""
+    return spec / torch.sqrt(spec.real ** 2 + spec.imag ** 2 + 1e-12)
+
+
 def _istft(spec, window, n_frames):
     """Weighted overlap-add divided by the summed squared window: [B, bins, T] → [B, T·hop]."""
     frames = torch.fft.irfft(spec.transpose(-1, -2), n=F.N_FFT)[..., : F.WIN] * window  # [B, T, WIN]
@@ -71,8 +77,7 @@ def refine(init, mel, iterations):
 
 
 def rounds(x, mel, iterations, unit=_unit):
-    """The rounds on tensors, x [B, T·hop] → [B, T·hop]; differentiable, given a `unit` whose
-    gradient stays finite at silent bins (finetune.py's)."""
+    """The rounds on tensors, x [B, T·hop] → [B, T·hop]; differentiable with `unit=unit_safe`."""
     n_frames = mel.shape[-1]
     window = torch.from_numpy(F.periodic_hann())
     mag = mel_to_linear(mel, nnls_iterations=REFINE_NNLS_ITERATIONS)

@@ -19,7 +19,8 @@ from . import data as data_mod
 from .cwae import CWAE, per_class_mmd
 from .features import FRAMES, HOP, LOG_EPS, Features
 from .labels import CLASSES
-from .mcnn import HEADS, MCNN, MCNNLoss, mask_target, mcnn_heads
+from .mcnn import HEADS, MCNN, MCNNLoss, RefinedLoss, mask_target, mcnn_heads
+from . import refine as R
 
 ROOT = Path(__file__).resolve().parents[2]
 RUNS = ROOT / "models" / "runs"
@@ -229,6 +230,18 @@ def train_mcnn(args, ds):
         with torch.no_grad():
             tw, tm = teacher(mel)
         return tw * tm, tm
+    refined_loss = RefinedLoss()
+
+    def loss_of(mel, pred, mask, target, target_mask):
+        """The MCNN's own loss, plus with --through-rounds the SC of its output after the
+        engine's rounds (the hard mask as in the engine; the gradient flows through the wave)."""
+        loss = loss_fn(pred, mask, target, target_mask)
+        if args.through_rounds:
+            from .export import MASK_THRESHOLD
+
+            y = R.rounds(pred * (mask > MASK_THRESHOLD).float(), mel, args.through_rounds, unit=R.unit_safe)
+            loss = loss + args.refined_weight * refined_loss(y, target)
+        return loss
     opt = torch.optim.Adam(model.parameters(), lr=args.lr)
     sched = torch.optim.lr_scheduler.ReduceLROnPlateau(opt, factor=0.5, patience=args.patience)
     state = run.load()
@@ -248,7 +261,7 @@ def train_mcnn(args, ds):
     def ckpt():
         return dict(model=model.state_dict(), opt=opt.state_dict(), sched=sched.state_dict(), step=step, best=best,
                     log_mean=model.log_mean.item(), log_std=model.log_std.item(), init_from=args.init_from,
-                    teacher=args.teacher)
+                    teacher=args.teacher, through_rounds=args.through_rounds, refined_weight=args.refined_weight)
 
     def batch(idx):
         # Crops start where the sound is, mostly near the onset, where the detail is.
@@ -261,7 +274,7 @@ def train_mcnn(args, ds):
         model.train()
         mel, wav = batch(rng.choice(train_idx, args.batch))
         pred, mask = model(mel)
-        loss = loss_fn(pred, mask, *targets(mel, wav))
+        loss = loss_of(mel, pred, mask, *targets(mel, wav))
         opt.zero_grad()
         loss.backward()
         torch.nn.utils.clip_grad_norm_(model.parameters(), 5.0)
@@ -274,7 +287,7 @@ def train_mcnn(args, ds):
             with torch.no_grad():
                 mel, wav = mel_all[vidx], audio[vidx]
                 pred, mask = model(mel)
-                val = loss_fn(pred, mask, *targets(mel, wav)).item()
+                val = loss_of(mel, pred, mask, *targets(mel, wav)).item()
             sched.step(val)
             improved = val < best
             best = min(best, val)
@@ -306,6 +319,9 @@ def main(argv=None):
     ap.add_argument("--init-from", default=None,
                     help="MCNN: start from this run's best heads (pruned to --heads) instead of random weights")
     ap.add_argument("--teacher", default=None, help="MCNN: learn this run's output instead of the real audio")
+    ap.add_argument("--through-rounds", type=int, default=0,
+                    help="MCNN: also train on the SC of its output after this many Griffin-Lim rounds (the engine's refinement)")
+    ap.add_argument("--refined-weight", type=float, default=3.0, help="MCNN: weight of that SC term")
     ap.add_argument("--weight-decay", type=float, default=1e-4)
     ap.add_argument("--augment", type=int, default=1, help="CWAE: jitter onset, pitch and level")
     ap.add_argument("--guide", type=float, default=0.0, help="CWAE: weight of the class guide's CE on prior samples")

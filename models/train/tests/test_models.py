@@ -66,6 +66,17 @@ def test_spectral_losses_are_zero_on_identity_and_positive_otherwise():
     assert sc(x * 0.5, x).item() > 0.4 and log_sc(x * 0.5, x).item() > 0
 
 
+def test_refined_loss_is_zero_on_identity_and_sees_low_frequencies():
+    from models.train.mcnn import RefinedLoss
+
+    t = torch.arange(24 * F.HOP) / F.SAMPLE_RATE
+    low = torch.sin(2 * torch.pi * 60 * t)[None]
+    assert RefinedLoss()(low, low).item() == 0
+    # A 60 Hz tone against 70 Hz: apart by less than one bin at 512 points, resolved at 4096.
+    off = torch.sin(2 * torch.pi * 70 * t)[None]
+    assert RefinedLoss()(off, low).item() > 0.5
+
+
 def test_mask_target_covers_the_sound_only():
     a = torch.zeros(1, 1000)
     a[0, 100:400] = 0.5
@@ -124,12 +135,19 @@ def test_tiny_train_export_evaluate(tmp_path):
     common = ["--data", str(data), "--runs", str(runs), "--steps", "4", "--eval-every", "2"]
     train.main(["cwae", *common, "--per-class", "2", "--guide", "0.05", "--guide-epochs", "1"])
     train.main(["mcnn", *common, "--batch", "4", "--crop-frames", "8"])
+    train.main(["mcnn", *common, "--batch", "4", "--crop-frames", "8", "--name", "mcnn-rr", "--init-from", "mcnn",
+                "--heads", "1", "--through-rounds", "2"])
+    assert torch.load(runs / "mcnn-rr" / "checkpoint.pt", weights_only=False)["through_rounds"] == 2
     finetune.main(["--runs", str(runs), "--data", str(data), "--cwae-run", "cwae", "--mcnn-run", "mcnn",
                    "--name", "cwae-vg", "--steps", "2", "--eval-every", "1", "--batch", "4", "--guide-epochs", "1"])
     assert (runs / "cwae-vg" / "audio_guide.pt").exists() and not (runs / "cwae-vg" / "best.pt").exists()
     finetune.main(["--runs", str(runs), "--data", str(data), "--cwae-run", "cwae", "--mcnn-run", "mcnn", "--name", "cwae-mm",
                    "--objective", "moments", "--steps", "2", "--eval-every", "1", "--batch", "4", "--per-class", "2"])
     assert torch.load(runs / "cwae-mm" / "checkpoint.pt", weights_only=False)["finetuned_from"] == "cwae"
+    finetune.main(["--runs", str(runs), "--data", str(data), "--cwae-run", "cwae", "--mcnn-run", "mcnn", "--name", "cwae-both",
+                   "--objective", "both", "--steps", "2", "--eval-every", "1", "--batch", "4", "--per-class", "2",
+                   "--guide-epochs", "1"])
+    assert torch.load(runs / "cwae-both" / "checkpoint.pt", weights_only=False)["moment_weight"] == 1.0
     out = tmp_path / "bundle"
     export.main(["--out", str(out), "--runs", str(runs), "--data", str(data), "--cwae-run", "cwae-vg"])
     cfg = json.loads((out / "bundle.json").read_text())
@@ -145,3 +163,7 @@ def test_tiny_train_export_evaluate(tmp_path):
     assert all(v["prior_samples"]["length_s"] >= 0 for v in metrics["character"].values())
     assert (out / "report" / "index.html").exists()
     assert list((tmp_path / "cache").glob("yardstick-*.pt")), "the yardstick classifier is cached"
+    from models.train import vocoder_study
+
+    vocoder_study.main(["--bundle", str(out), "--data", str(data), "--rounds", "0", "1"])
+    vocoder_study.main(["--runs", str(runs), "--mcnn-run", "mcnn-rr", "--data", str(data), "--rounds", "1"])

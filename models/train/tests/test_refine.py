@@ -51,3 +51,17 @@ def test_limit_peak_only_scales_down_loud_sounds():
     from models.train.refine import limit_peak
     x = np.array([[0.5, -0.25], [4.0, -2.0]], dtype=np.float32)
     assert np.allclose(limit_peak(x), [[0.5, -0.25], [1.0, -0.5]])
+
+
+def test_rounds_are_differentiable_with_unit_safe_even_through_silence():
+    """Training through the rounds (train.py --through-rounds, finetune.py) needs finite
+    gradients, also where the start is silent (|s| = 0, where `_unit`'s exact form is not)."""
+    from models.train.refine import rounds, unit_safe
+
+    x = torch.from_numpy(sine(16)).clone()
+    x[:, 8 * F.HOP:] = 0.0  # a silent tail
+    x.requires_grad_(True)
+    mel = F.Features().mel(torch.from_numpy(sine(16)))
+    y = rounds(x, mel, 2, unit=unit_safe)
+    y.pow(2).sum().backward()
+    assert torch.isfinite(x.grad).all() and x.grad.abs().sum() > 0

@@ -1,0 +1,84 @@
+"""Where the shipped vocoder loses spectral convergence to Griffin-Lim-32 (issue 4).
+
+On the true Mel of every validation sound (unseen kits), the same sounds for every vocoder:
+spectral convergence and log-spectral distance of the MCNN followed by k Griffin-Lim rounds,
+and of Griffin-Lim-32 from random phases; then, per frequency band, each one's share of the
+error energy (relative to the target's total energy).
+
+    python -m models.train.vocoder_study --rounds 0 2 8 24      # ~2 min on one core
+    python -m models.train.vocoder_study --mcnn-run mcnn-rr     # a trained run instead of the bundle's MCNN
+"""
+import argparse
+from pathlib import Path
+
+import numpy as np
+import torch
+
+from . import evaluate as E
+from . import features as F
+from . import refine as R
+
+BANDS_HZ = (0, 215, 650, 2150, 5400, 11025)  # FFT-2048 bins 0, 20, 60, 200, 500, 1024
+
+
+def mcnn_from_run(run):
+    from .export import checkpoint
+    from .mcnn import MCNN, mcnn_heads
+
+    src = torch.load(checkpoint(Path(run)), weights_only=False)
+    m = MCNN(heads=mcnn_heads(src["model"]), log_mean=src["log_mean"], log_std=src["log_std"]).eval()
+    m.load_state_dict(src["model"])
+    return m
+
+
+def vocode_with(model, mel, rounds):
+    from .export import MASK_THRESHOLD
+
+    with torch.no_grad():
+        wave, mask = model(torch.as_tensor(mel))
+    return R.limit_peak(R.refine((wave * (mask > MASK_THRESHOLD)).numpy(), mel, rounds))
+
+
+def band_errors(pred, target):
+    t, p = E._stft(target, 2048), E._stft(pred, 2048)
+    total = (t ** 2).sum()
+    hz = np.fft.rfftfreq(2048, 1 / F.SAMPLE_RATE)
+    return [float((((t - p) ** 2)[:, (hz >= lo) & (hz < hi)]).sum() / total)
+            for lo, hi in zip(BANDS_HZ[:-1], BANDS_HZ[1:])]
+
+
+def main(argv=None):
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--bundle", default=str(E.ROOT / "models" / "ndm-v1"))
+    ap.add_argument("--mcnn-run", default=None, help="a run folder under models/runs instead of the bundle's mcnn.onnx")
+    ap.add_argument("--runs", default=str(E.ROOT / "models" / "runs"))
+    ap.add_argument("--data", default=None)
+    ap.add_argument("--rounds", type=int, nargs="+", default=[0, 2, 8])
+    a = ap.parse_args(argv)
+    torch.set_num_threads(1)
+    from .data import DATA, load
+
+    ds = load(a.data or DATA / "cache" / "dataset.npz")
+    audio = ds["audio"][np.nonzero(ds["valid"])[0]]
+    mel = F.Features().mel(torch.from_numpy(audio)).numpy()
+    if a.mcnn_run:
+        model = mcnn_from_run(Path(a.runs) / a.mcnn_run)
+        vocode = lambda m, k: vocode_with(model, m, k)
+    else:
+        b = E.Bundle(a.bundle)
+        vocode = b.vocode
+    bands = " | ".join(f"{lo}-{hi} Hz" for lo, hi in zip(BANDS_HZ[:-1], BANDS_HZ[1:]))
+    print(f"{len(audio)} validation sounds; error energy / target energy per band: {bands}")
+    print("| vocoder | SC | LSD 512 | LSD 2048 | error share by band |\n| --- | ---: | ---: | ---: | --- |")
+    rows = [(f"MCNN + {k} rounds", lambda k=k: np.concatenate([vocode(mel[i:i + 16], k) for i in range(0, len(audio), 16)]))
+            for k in a.rounds]
+    rows.append(("Griffin-Lim-32", lambda: np.stack([E.griffin_lim(m, 32) for m in mel])[:, :audio.shape[1]]))
+    for name, run in rows:
+        w = run()
+        s = E.spectral_scores(w, audio)
+        share = " / ".join(f"{v:.3f}" for v in band_errors(w, audio))
+        print(f"| {name} | {s['sc']:.3f} | {s['lsd_512']:.2f} | {s['lsd_2048']:.2f} | {share} |", flush=True)
+
+
+if __name__ == "__main__":
+    main()
