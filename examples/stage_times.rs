@@ -5,8 +5,8 @@
 //!
 //! `ndm bench` times what users wait for; this splits the refinement (Mel inversion, rounds) and
 //! the networks apart, on one fixed latent of the crash class, so that a change to one of them
-//! can be measured on its own. LOOP = generate | mel_to_linear | refine runs only that stage N
-//! times, with no timing, for `perf record`.
+//! can be measured on its own. LOOP = generate | mel_to_linear | refine | resample | at runs only
+//! that stage N times (the first whose name starts so), with no timing, for `perf record`.
 
 use std::time::Instant;
 
@@ -84,11 +84,14 @@ fn main() -> Result<(), ndm::NdmError> {
             Box::new(|| drop(refine(fx, linear.view(), &init, rounds))),
         ),
         (
-            "resample 1 s 22.05 -> 48 kHz".into(),
+            format!(
+                "resample 1 s {} -> 48000 Hz",
+                engine.bundle().spec.sample_rate
+            ),
             Box::new(|| drop(resampler.process(&init))),
         ),
         (
-            "generate 1 s @ model rate (no trim)".into(),
+            "at the model rate: generate 1 s (no trim)".into(),
             Box::new(|| drop(engine.generate(&native))),
         ),
         (

@@ -129,7 +129,7 @@ def main(argv=None):
             f"  {t['decoder_finetuned_from']}) so that prior samples stay recognisable after the vocoder, without",
             "  leaving their class's character: the loss adds to the MSE anchor on the starting decoder",
             f"  {t['decoder_finetune_weight']} × the cross-entropy of a CNN trained on the real training audio, hearing two",
-            "  prior samples per class per step through the frozen MCNN, its rounds and the peak limit",
+            f"  prior samples per class per step through the frozen MCNN of run {t.get('decoder_finetune_vocoder_run', '?')}, its rounds and the peak limit",
             f"  (all differentiable), and {t.get('decoder_finetune_moment_weight')} × the gap between each class's per-cell",
             "  mean and spread of standardised log-Mel over 8 prior samples and over its real training",
             "  sounds. Either term alone was rejected (below); three moment weights were tried and the",
@@ -150,19 +150,19 @@ def main(argv=None):
             f"  audio at 5e-4, best of 30,000 steps: step {t.get('mcnn_pruned_steps', t.get('mcnn_steps'))}. Alone it is less recognisable than",
             "  the 4 heads (ablation below); with the refinement that follows it is more, at half the cost.",
         ]
+    else:
+        lines += [f"  Steps: {t.get('mcnn_steps')}."]
     tuned = [r for r in t.get("mcnn_lineage", []) if r.get("through_rounds")]
     if tuned:
         lines += [
             "  Then fine-tuned on what the engine plays (train.py --through-rounds): its masked output",
             "  goes through the refinement's rounds (differentiable) and the spectral convergence of the",
             "  result at 512, 2048 and 4096 points is added to the loss, so that the MCNN learns phases",
-            "  the rounds can use (its low frequencies were where the rounds fell short; BENCHMARKS.md): "
-            + ", then ".join(f"run {r['run']}, {r['step']:,} steps, weight {r['refined_weight']:g}" for r in reversed(tuned))
-            + " (the last step kept). Alone it is now further from the audio (SC 0.78 → 0.81); after",
-            "  the rounds it is closer (0.60 → 0.58).",
+            "  the rounds can use (most of the gap to Griffin-Lim-32 lay below 650 Hz; BENCHMARKS.md): "
+            + ", then ".join(f"run {r['run']}, {r['step']:,} steps, weight {r.get('refined_weight', 3.0):g}" for r in reversed(tuned))
+            + ". For ndm-v1 (the last step kept): alone it is now further from the audio (SC 0.78 → 0.81);",
+            "  after the rounds it is closer (0.60 → 0.58).",
         ]
-    else:
-        lines += [f"  Steps: {t.get('mcnn_steps')}."]
     lines += [
         f"- Refinement (bundle.json `mcnn_refine` = {cfg.get('mcnn_refine', 0)}): after the MCNN, that many",
         "  Griffin-Lim rounds start from the MCNN's phase and move the sound's magnitudes to the ones the",

@@ -317,6 +317,8 @@ def load_trained(runs, cwae_run="cwae", mcnn_run="mcnn"):
                     decoder_finetune_objective=cw["objective"], decoder_finetune_weight=cw["objective_weight"])
         if "moment_weight" in cw:
             info.update(decoder_finetune_moment_weight=cw["moment_weight"])
+        if cw.get("vocoder_run"):
+            info.update(decoder_finetune_vocoder_run=cw["vocoder_run"])
     return cwae, mcnn, cw["mean"], cw["std"], info
 
 

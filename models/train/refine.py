@@ -47,9 +47,10 @@ def _unit(spec):
 
 
 def unit_safe(spec):
-    """s/|s| with a gradient that stays finite at silent bins (`_unit`'s exact form is not):
+    """`_unit` (1 at silent bins, as the engine) with a gradient that stays finite there:
     for training through the rounds."""
-    return spec / torch.sqrt(spec.real ** 2 + spec.imag ** 2 + 1e-12)
+    soft = spec / torch.sqrt(spec.real ** 2 + spec.imag ** 2 + 1e-12)
+    return torch.where(spec.abs() > 1e-12, soft, torch.ones_like(spec))
 
 
 def _istft(spec, window, n_frames):

@@ -261,7 +261,8 @@ def train_mcnn(args, ds):
     def ckpt():
         return dict(model=model.state_dict(), opt=opt.state_dict(), sched=sched.state_dict(), step=step, best=best,
                     log_mean=model.log_mean.item(), log_std=model.log_std.item(), init_from=args.init_from,
-                    teacher=args.teacher, through_rounds=args.through_rounds, refined_weight=args.refined_weight)
+                    teacher=args.teacher, through_rounds=args.through_rounds,
+                    **({"refined_weight": args.refined_weight} if args.through_rounds else {}))
 
     def batch(idx):
         # Crops start where the sound is, mostly near the onset, where the detail is.
@@ -328,6 +329,8 @@ def main(argv=None):
     ap.add_argument("--guide-epochs", type=int, default=15)
     ap.add_argument("--stop-after", type=int, default=10, help="CWAE: evaluations without improvement before stopping")
     a = ap.parse_args(argv)
+    if a.through_rounds and a.teacher:
+        ap.error("--through-rounds compares the refined output with the real audio; it does not combine with --teacher")
     torch.set_num_threads(a.threads)
     torch.manual_seed(0)
     ds = data_mod.load(a.data)

@@ -3,7 +3,8 @@
 On the true Mel of every validation sound (unseen kits), the same sounds for every vocoder:
 spectral convergence and log-spectral distance of the MCNN followed by k Griffin-Lim rounds,
 and of Griffin-Lim-32 from random phases; then, per frequency band, each one's share of the
-error energy (relative to the target's total energy).
+error energy (relative to the target's total energy, pooled over all sounds: loud kicks and
+toms weigh most, while SC is a mean over sounds).
 
     python -m models.train.vocoder_study --rounds 0 2 8 24      # ~2 min on one core
     python -m models.train.vocoder_study --mcnn-run mcnn-rr     # a trained run instead of the bundle's MCNN
@@ -18,7 +19,7 @@ from . import evaluate as E
 from . import features as F
 from . import refine as R
 
-BANDS_HZ = (0, 215, 650, 2150, 5400, 11025)  # FFT-2048 bins 0, 20, 60, 200, 500, 1024
+BANDS_HZ = (0, 215, 650, 2150, 5400, 11025)  # the last band includes Nyquist
 
 
 def mcnn_from_run(run):
@@ -43,8 +44,9 @@ def band_errors(pred, target):
     t, p = E._stft(target, 2048), E._stft(pred, 2048)
     total = (t ** 2).sum()
     hz = np.fft.rfftfreq(2048, 1 / F.SAMPLE_RATE)
-    return [float((((t - p) ** 2)[:, (hz >= lo) & (hz < hi)]).sum() / total)
-            for lo, hi in zip(BANDS_HZ[:-1], BANDS_HZ[1:])]
+    last = len(BANDS_HZ) - 2
+    return [float((((t - p) ** 2)[:, (hz >= lo) & ((hz < hi) | ((i == last) & (hz <= hi)))]).sum() / total)
+            for i, (lo, hi) in enumerate(zip(BANDS_HZ[:-1], BANDS_HZ[1:]))]
 
 
 def main(argv=None):
