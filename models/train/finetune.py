@@ -20,9 +20,8 @@ guide made the sounds hit the CNNs' shared blind spots (short, dull "snares"), a
 alone lost the CNNs; together, the moments hold the character while the guide keeps the
 classes apart. Weight 1 is the only one of the three that passed; its snares are still dull
 (226 Hz against 797 Hz recorded, 277 Hz before), its toms longer (0.46 s, closer to the
-recorded 0.85 s). All of these were heard through the session-5 MCNN (mcnn-2h), the one the
-fine-tune heard through; the shipped bundle's MCNN was fine-tuned afterwards (train.py
---through-rounds) and gives the same judges within 0.6 points (MODEL_CARD.md). The three `both` runs heard through cwae-vg's audio guide (copied into each
+recorded 0.85 s). All of these were heard through the shipped MCNN (mcnn-2h, session 5), the
+one the fine-tune heard through. The three `both` runs heard through cwae-vg's audio guide (copied into each
 run folder; the script trains the same seeded guide when none is there).
 
 The class guide of train.py judges the decoder's log-Mel. What users hear has been through
