@@ -19,7 +19,7 @@ from .cwae import CWAE, DECODER_CHANNELS
 from .classifier import DrumClassifier
 from .deploy import DeployDecoder, DeployMCNN
 from .labels import CLASSES
-from .mcnn import MCNN, mcnn_heads
+from .mcnn import MASK_THRESHOLD, MCNN, mcnn_from_checkpoint, mcnn_heads
 from .refine import refine
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -27,7 +27,6 @@ FORMAT_VERSION = 1
 # Griffin-Lim rounds after the MCNN in the shipped bundle: measured in MODEL_CARD.md's ablation
 # (2 rounds: prior samples recognised 79% → 90%, +2.8 ms for 1 s of sound).
 MCNN_REFINE = 2
-MASK_THRESHOLD = 0.5  # bundle.json's mask_threshold
 
 
 class EncoderGraph(torch.nn.Module):
@@ -261,7 +260,7 @@ def load_guide(runs, cwae_run="cwae"):
 def mcnn_lineage(runs, run, ckpt=None):
     """The MCNN run and the runs it started from (train.py --init-from), newest first: name,
     steps, heads, and what each did (kept heads when it pruned; rounds trained through)."""
-    out, seen = [], set()
+    out, kept, seen = [], [], set()
     while run and run not in seen and (Path(runs) / run).exists():
         seen.add(run)
         mc = ckpt if ckpt is not None else torch.load(checkpoint(Path(runs) / run), weights_only=False)
@@ -272,23 +271,18 @@ def mcnn_lineage(runs, run, ckpt=None):
         init_from = mc.get("init_from") or first.get("init_from")
         if init_from:
             row["init_from"] = init_from
-        # A run's log starts with the heads it kept (checkpoints before 1fdc9ab lack it); keeping
-        # them all is no pruning.
-        if "kept_heads" in first and len(first["kept_heads"]) < _heads_of(runs, init_from, row["heads"]):
-            row["kept_heads"] = first["kept_heads"]
         for k in ("teacher", "through_rounds", "refined_weight"):
             if mc.get(k):
                 row[k] = mc[k]
         out.append(row)
+        # A run's log starts with the heads it kept (checkpoints before 1fdc9ab lack it).
+        kept.append(first.get("kept_heads"))
         run = init_from
+    # Keeping all of the parent's heads is no pruning; a parent that is not there: trust the log.
+    for row, keep, parent in zip(out, kept, out[1:] + [None]):
+        if keep is not None and (parent is None or len(keep) < parent["heads"]):
+            row["kept_heads"] = keep
     return out
-
-
-def _heads_of(runs, run, default):
-    d = Path(runs) / (run or "")
-    if not run or not d.exists():
-        return default + 1  # unknown: trust the log
-    return mcnn_heads(torch.load(checkpoint(d), weights_only=False)["model"])
 
 
 def load_trained(runs, cwae_run="cwae", mcnn_run="mcnn"):
@@ -296,8 +290,7 @@ def load_trained(runs, cwae_run="cwae", mcnn_run="mcnn"):
     mc = torch.load(checkpoint(Path(runs) / mcnn_run), weights_only=False)
     cwae = CWAE(len(CLASSES), cw["dz"], dec_channels=cw.get("dec_channels", DECODER_CHANNELS))
     cwae.load_state_dict(cw["model"])
-    mcnn = MCNN(heads=mcnn_heads(mc["model"]), log_mean=mc["log_mean"], log_std=mc["log_std"])
-    mcnn.load_state_dict(mc["model"])
+    mcnn = mcnn_from_checkpoint(mc)
     info = {"cwae_steps": cw["step"], "mcnn_steps": mc["step"], "cwae_run": cwae_run, "mcnn_run": mcnn_run,
             "decoder_channels": list(cw.get("dec_channels", DECODER_CHANNELS)), "mcnn_heads": len(mcnn.heads)}
     for k in ("init_from", "teacher"):  # a pruned or distilled MCNN (train.py mcnn --init-from/--teacher)

@@ -61,7 +61,7 @@ from .classifier import train_classifier
 from .cwae import CWAE, DECODER_CHANNELS
 from .distill import latent_batch, recalibrate_bn
 from . import evaluate as E
-from .export import MASK_THRESHOLD, checkpoint, load_trained
+from .export import checkpoint, load_trained
 from .labels import CLASSES
 from .train import RUNS, Run, log_mel_stats
 
@@ -80,7 +80,7 @@ def train_audio_guide(audio, labels, epochs):
 def vocode(mcnn, mel, rounds):
     """What the engine plays, differentiable: MCNN, mask, `rounds` Griffin-Lim rounds, limit."""
     wave, mask = mcnn(mel)
-    x = R.rounds(wave * (mask > MASK_THRESHOLD).float(), mel, rounds, unit=R.unit_safe)
+    x = R.masked_rounds(wave, mask, mel, rounds)
     peak = x.abs().amax(dim=-1, keepdim=True).detach()
     return x / peak.clamp_min(1.0)
 

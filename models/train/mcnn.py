@@ -13,6 +13,7 @@ from .features import HOP, LOG_EPS, N_MELS, Features
 HEADS = 4
 WIDTH = 13
 CHANNELS = (32, 32, 24, 16, 12, 8, 8)  # 7 hidden layers + 1 output layer = 8 layers, ×256
+MASK_THRESHOLD = 0.5  # bundle.json's mask_threshold: samples where the mask is at or below it are zero
 
 
 class Head(nn.Module):
@@ -58,6 +59,13 @@ class MCNN(nn.Module):
         wave = self.a * s / (1.0 + torch.abs(self.b * s))
         return wave, torch.sigmoid(m)
 
+
+
+def mcnn_from_checkpoint(ckpt):
+    """The MCNN a training checkpoint holds (any number of heads), with its weights."""
+    model = MCNN(heads=mcnn_heads(ckpt["model"]), log_mean=ckpt["log_mean"], log_std=ckpt["log_std"])
+    model.load_state_dict(ckpt["model"])
+    return model
 
 class Spectral(nn.Module):
     """Linear STFT magnitude at an arbitrary resolution, for the multi-resolution loss."""

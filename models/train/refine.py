@@ -11,6 +11,7 @@ import numpy as np
 import torch
 
 from . import features as F
+from .mcnn import MASK_THRESHOLD
 
 NNLS_ITERATIONS = 10  # = griffin_lim::NNLS_ITERATIONS
 # = griffin_lim::REFINE_NNLS_ITERATIONS: from the MCNN's phase the rounds need a less exact
@@ -86,6 +87,12 @@ def rounds(x, mel, iterations, unit=_unit):
         spec = torch.fft.rfft(_frames(x, n_frames) * window, n=F.N_FFT).transpose(-1, -2)
         x = _istft(mag * unit(spec), window, n_frames)
     return x
+
+
+def masked_rounds(wave, mask, mel, iterations):
+    """What the engine makes of the MCNN's output before its peak limit, differentiable: the
+    wave under the hard mask, then `iterations` rounds (for training through them)."""
+    return rounds(wave * (mask > MASK_THRESHOLD).float(), mel, iterations, unit=unit_safe)
 
 
 def limit_peak(x):

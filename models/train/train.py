@@ -19,7 +19,7 @@ from . import data as data_mod
 from .cwae import CWAE, per_class_mmd
 from .features import FRAMES, HOP, LOG_EPS, Features
 from .labels import CLASSES
-from .mcnn import HEADS, MCNN, MCNNLoss, RefinedLoss, mask_target, mcnn_heads
+from .mcnn import HEADS, MCNN, MCNNLoss, RefinedLoss, mask_target, mcnn_from_checkpoint
 from . import refine as R
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -207,9 +207,7 @@ def train_mcnn(args, ds):
     if args.init_from and not run.ckpt.exists():
         from .export import checkpoint
 
-        src = torch.load(checkpoint(Path(args.runs) / args.init_from), weights_only=False)
-        teacher = MCNN(heads=mcnn_heads(src["model"]), log_mean=src["log_mean"], log_std=src["log_std"])
-        teacher.load_state_dict(src["model"])
+        teacher = mcnn_from_checkpoint(torch.load(checkpoint(Path(args.runs) / args.init_from), weights_only=False))
         model, keep, loss0 = prune_heads(teacher, args.heads, loss_fn, mel_all[vidx], audio[vidx])
         run.write(json.dumps(dict(init_from=args.init_from, kept_heads=list(keep), val=round(loss0, 4))))
     else:
@@ -218,9 +216,7 @@ def train_mcnn(args, ds):
     if args.teacher:
         from .export import checkpoint
 
-        src = torch.load(checkpoint(Path(args.runs) / args.teacher), weights_only=False)
-        teacher = MCNN(heads=mcnn_heads(src["model"]), log_mean=src["log_mean"], log_std=src["log_std"]).eval()
-        teacher.load_state_dict(src["model"])
+        teacher = mcnn_from_checkpoint(torch.load(checkpoint(Path(args.runs) / args.teacher), weights_only=False)).eval()
 
     def targets(mel, wav):
         """The real audio, or with --teacher the teacher MCNN's masked output and mask: a pruned
@@ -237,10 +233,7 @@ def train_mcnn(args, ds):
         engine's rounds (the hard mask as in the engine; the gradient flows through the wave)."""
         loss = loss_fn(pred, mask, target, target_mask)
         if args.through_rounds:
-            from .export import MASK_THRESHOLD
-
-            y = R.rounds(pred * (mask > MASK_THRESHOLD).float(), mel, args.through_rounds, unit=R.unit_safe)
-            loss = loss + args.refined_weight * refined_loss(y, target)
+            loss = loss + args.refined_weight * refined_loss(R.masked_rounds(pred, mask, mel, args.through_rounds), target)
         return loss
     opt = torch.optim.Adam(model.parameters(), lr=args.lr)
     sched = torch.optim.lr_scheduler.ReduceLROnPlateau(opt, factor=0.5, patience=args.patience)

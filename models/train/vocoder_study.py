@@ -18,23 +18,18 @@ import torch
 from . import evaluate as E
 from . import features as F
 from . import refine as R
+from .mcnn import MASK_THRESHOLD, mcnn_from_checkpoint
 
 BANDS_HZ = (0, 215, 650, 2150, 5400, 11025)  # the last band includes Nyquist
 
 
 def mcnn_from_run(run):
     from .export import checkpoint
-    from .mcnn import MCNN, mcnn_heads
 
-    src = torch.load(checkpoint(Path(run)), weights_only=False)
-    m = MCNN(heads=mcnn_heads(src["model"]), log_mean=src["log_mean"], log_std=src["log_std"]).eval()
-    m.load_state_dict(src["model"])
-    return m
+    return mcnn_from_checkpoint(torch.load(checkpoint(Path(run)), weights_only=False)).eval()
 
 
 def vocode_with(model, mel, rounds):
-    from .export import MASK_THRESHOLD
-
     with torch.no_grad():
         wave, mask = model(torch.as_tensor(mel))
     return R.limit_peak(R.refine((wave * (mask > MASK_THRESHOLD)).numpy(), mel, rounds))
