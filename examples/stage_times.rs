@@ -44,6 +44,7 @@ fn main() -> Result<(), ndm::NdmError> {
     let init = engine.mcnn_only(mel.view())?;
     let linear = mel_to_linear(fx.bands(), mel.view(), REFINE_NNLS_ITERATIONS);
     let rounds = engine.mcnn_refine();
+    let pghi = engine.pghi_bins();
     let req = GenerateRequest {
         class: crash,
         z: z.clone(),
@@ -81,7 +82,11 @@ fn main() -> Result<(), ndm::NdmError> {
         ),
         (
             format!("refine, {rounds} round(s)"),
-            Box::new(|| drop(refine(fx, linear.view(), &init, rounds))),
+            Box::new(|| drop(refine(fx, linear.view(), &init, rounds, 0))),
+        ),
+        (
+            format!("refine, {rounds} round(s), PGHI below {pghi} bins"),
+            Box::new(|| drop(refine(fx, linear.view(), &init, rounds, pghi))),
         ),
         (
             format!(

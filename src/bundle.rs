@@ -58,6 +58,10 @@ pub struct BundleSpec {
     /// written before it existed).
     #[serde(default)]
     pub mcnn_refine: u32,
+    /// The first round takes the phase of the bins below this frequency from the magnitude's
+    /// gradients ([`crate::pghi`]); 0 or absent: off.
+    #[serde(default)]
+    pub mcnn_pghi_hz: f32,
     pub models: ModelsSpec,
     pub latent: LatentSpec,
     /// Provenance, free-form, not read by Rust.
@@ -486,6 +490,13 @@ pub fn validate_spec(s: &BundleSpec, path: &Path) -> Result<(), NdmError> {
             ),
         );
     }
+    let nyquist = s.sample_rate as f32 / 2.0;
+    if !(s.mcnn_pghi_hz.is_finite() && (0.0..=nyquist).contains(&s.mcnn_pghi_hz)) {
+        return bad(
+            "mcnn_pghi_hz",
+            format!("must lie in [0, {nyquist}] Hz, got {}", s.mcnn_pghi_hz),
+        );
+    }
     let optional = s.models.classifier.iter().map(|f| ("models.classifier", f));
     for (name, f) in [
         ("models.encoder", &s.models.encoder),
@@ -661,6 +672,7 @@ pub(crate) mod tests {
             latent_dim: dim,
             mask_threshold: 0.5,
             mcnn_refine: 0,
+            mcnn_pghi_hz: 0.0,
             models: ModelsSpec {
                 encoder: model("encoder.onnx"),
                 decoder: model("decoder.onnx"),

@@ -34,6 +34,7 @@ use crate::bundle::{Bundle, ModelKind};
 use crate::error::{check_finite, NdmError};
 use crate::features::FeatureExtractor;
 use crate::griffin_lim::{griffin_lim_mel, refine_mel};
+use crate::pghi::phase_bins;
 use crate::resample::Resampler;
 use crate::synth::{Encoded, GenerateRequest, ModelInfo, Sound, Synth, Vocoder};
 
@@ -47,7 +48,7 @@ pub const FADE_MS: f32 = 5.0;
 pub const GL_TAIL_REL: f32 = 1e-3;
 
 /// Settings for [`Engine::load_with`].
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct EngineOptions {
     /// ONNX Runtime intra-op threads per session (default 1: hosts run the engine on a worker
     /// thread and the machine is often shared).
@@ -61,6 +62,9 @@ pub struct EngineOptions {
     pub use_classifier: bool,
     /// Griffin-Lim rounds after the MCNN; `None`: the bundle's `mcnn_refine`.
     pub mcnn_refine: Option<u32>,
+    /// The first round's phase below this frequency from PGHI (0: off); `None`: the bundle's
+    /// `mcnn_pghi_hz`.
+    pub mcnn_pghi_hz: Option<f32>,
 }
 
 impl Default for EngineOptions {
@@ -71,6 +75,7 @@ impl Default for EngineOptions {
             optimization: Optimization::All,
             use_classifier: true,
             mcnn_refine: None,
+            mcnn_pghi_hz: None,
         }
     }
 }
@@ -307,6 +312,8 @@ pub struct Engine {
     resamplers: Mutex<Vec<Resampler>>,
     /// Griffin-Lim rounds after the MCNN (the bundle's, or the options' override).
     mcnn_refine: u32,
+    /// Bins whose phase the first round integrates from the magnitude (bundle's `mcnn_pghi_hz`).
+    pghi_bins: usize,
 }
 
 impl std::fmt::Debug for Engine {
@@ -415,8 +422,17 @@ impl Engine {
         let info = bundle.model_info();
         let mcnn_refine = opts.mcnn_refine.unwrap_or(bundle.spec.mcnn_refine);
         check_refine_rounds(mcnn_refine)?;
+        let pghi_hz = opts.mcnn_pghi_hz.unwrap_or(bundle.spec.mcnn_pghi_hz);
+        let nyquist = bundle.spec.sample_rate as f32 / 2.0;
+        if !(pghi_hz.is_finite() && (0.0..=nyquist).contains(&pghi_hz)) {
+            return Err(NdmError::BadInput(format!(
+                "PGHI band edge {pghi_hz} Hz: must lie in [0, {nyquist}] Hz"
+            )));
+        }
+        let pghi_bins = phase_bins(pghi_hz, bundle.spec.stft.n_fft, bundle.spec.sample_rate);
         Ok(Engine {
             mcnn_refine,
+            pghi_bins,
             bundle,
             info,
             features,
@@ -692,7 +708,7 @@ impl Engine {
         if rounds == 0 {
             return Ok(samples);
         }
-        let out = refine_mel(&self.features, mel, &samples, rounds);
+        let out = refine_mel(&self.features, mel, &samples, rounds, self.pghi_bins);
         check_model_finite("griffin-lim refinement", &out)?;
         Ok(out)
     }
@@ -706,6 +722,11 @@ impl Engine {
     /// Griffin-Lim rounds after the MCNN.
     pub fn mcnn_refine(&self) -> u32 {
         self.mcnn_refine
+    }
+
+    /// Bins whose phase the first refinement round integrates from the magnitude.
+    pub fn pghi_bins(&self) -> usize {
+        self.pghi_bins
     }
 
     /// The refinement rounds an MCNN vocoder asks for: its own, else the bundle's.

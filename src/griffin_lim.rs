@@ -22,6 +22,7 @@ use rand_chacha::ChaCha8Rng;
 use realfft::num_complex::Complex;
 
 use crate::features::{frame_span, FeatureExtractor};
+use crate::pghi::{self, Framing};
 use crate::sparse_bands::SparseBands;
 
 /// Multiplicative NNLS refinements of the Mel pseudo-inverse, for Griffin-Lim from random phases.
@@ -113,12 +114,14 @@ pub fn griffin_lim(
 /// rounds of STFT (keep the phase) / iSTFT (with `magnitude`). Started from the MCNN's output,
 /// one round lowers its spectral convergence from 0.79 to 0.59 and restores what the class
 /// yardstick hears (MODEL_CARD.md); 0 rounds return `init` unchanged. `init` is read as
-/// `T·hop` samples (zero-padded or cut), and so many are returned.
+/// `T·hop` samples (zero-padded or cut), and so many are returned. The first round takes the
+/// phase of bins `0..pghi_bins` from the magnitude's gradients ([`crate::pghi`]) instead.
 pub fn refine(
     fx: &FeatureExtractor,
     magnitude: ArrayView2<f32>,
     init: &[f32],
     iterations: u32,
+    pghi_bins: usize,
 ) -> Vec<f32> {
     let n_frames = magnitude.ncols();
     let signal = fitted(init, n_frames * fx.config().hop);
@@ -128,6 +131,13 @@ pub fn refine(
     assert_eq!(magnitude.nrows(), fx.config().n_bins());
     let mut stft = Vec::new();
     fx.stft_complex_into(&signal, n_frames, &mut stft);
+    let cfg = fx.config();
+    let framing = Framing {
+        n_fft: cfg.n_fft,
+        win: cfg.win,
+        hop: cfg.hop,
+    };
+    pghi::integrate(magnitude, &mut stft, pghi_bins, framing);
     iterate(fx, magnitude, stft, iterations - 1)
 }
 
@@ -245,12 +255,13 @@ pub fn refine_mel(
     mel: ArrayView2<f32>,
     init: &[f32],
     iterations: u32,
+    pghi_bins: usize,
 ) -> Vec<f32> {
     if iterations == 0 {
         return fitted(init, mel.ncols() * fx.config().hop);
     }
     let linear = mel_to_linear(fx.bands(), mel, REFINE_NNLS_ITERATIONS);
-    refine(fx, linear.view(), init, iterations)
+    refine(fx, linear.view(), init, iterations, pghi_bins)
 }
 
 #[cfg(test)]
@@ -342,26 +353,26 @@ mod tests {
             .map(|(i, v)| if i < 16 * 256 { 0.3 * v } else { -v })
             .collect();
         let sc_of = |y: &[f32]| spectral_convergence(mag.view(), fx.stft_magnitude(y).view());
-        let kept = refine(&fx, mag.view(), &rough[..100], 0);
+        let kept = refine(&fx, mag.view(), &rough[..100], 0, 0);
         assert_eq!(kept.len(), x.len());
         assert_eq!(&kept[..100], &rough[..100]);
         assert!(kept[100..].iter().all(|&v| v == 0.0));
         let (sc0, sc1, sc4) = (
             sc_of(&rough),
-            sc_of(&refine(&fx, mag.view(), &rough, 1)),
-            sc_of(&refine(&fx, mag.view(), &rough, 4)),
+            sc_of(&refine(&fx, mag.view(), &rough, 1, 0)),
+            sc_of(&refine(&fx, mag.view(), &rough, 4, 0)),
         );
         assert!(sc1 < 0.5 * sc0, "one round: {sc0} -> {sc1}");
         assert!(sc4 <= sc1 + 1e-4, "four rounds: {sc1} -> {sc4}");
         // The true signal is (nearly) a fixed point.
-        assert!(sc_of(&refine(&fx, mag.view(), &x, 2)) < 0.02);
+        assert!(sc_of(&refine(&fx, mag.view(), &x, 2, 0)) < 0.02);
     }
 
     #[test]
     fn refine_mel_with_zero_rounds_only_pads() {
         let fx = fx();
         let mel = Array2::<f32>::ones((128, 4));
-        assert_eq!(refine_mel(&fx, mel.view(), &[0.5; 10], 0), {
+        assert_eq!(refine_mel(&fx, mel.view(), &[0.5; 10], 0, 0), {
             let mut v = vec![0.5; 10];
             v.resize(4 * 256, 0.0);
             v

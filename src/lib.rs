@@ -3,7 +3,7 @@
 //! * [`bundle`]: the model bundle (`bundle.json` + ONNX files), see models/BUNDLE.md;
 //! * [`features`]: STFT / Mel / log / standardisation, the twin of the Python features;
 //! * [`engine`]: the ONNX Runtime [`Engine`], implementing [`Synth`];
-//! * [`griffin_lim`], [`resample`], [`audio_io`], [`latent`]: the DSP and navigation helpers;
+//! * [`griffin_lim`], [`pghi`], [`resample`], [`audio_io`], [`latent`]: the DSP and navigation helpers;
 //! * [`object`]: the host-agnostic object used by the Max and Pd adapters.
 
 pub mod audio_io;
@@ -15,6 +15,7 @@ mod flac_guard;
 pub mod griffin_lim;
 pub mod latent;
 pub mod object;
+pub mod pghi;
 pub mod resample;
 pub mod sparse_bands;
 pub mod synth;

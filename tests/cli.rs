@@ -208,3 +208,27 @@ fn refine_rounds_change_the_sound_and_are_bounded() {
     let err = String::from_utf8_lossy(&out.stderr);
     assert!(err.contains("65") && err.contains("64"), "{err}");
 }
+
+#[test]
+fn pghi_band_is_shown_and_bounded() {
+    // Its effect on the sound: tests/engine.rs (the fixture's refined sound is too quiet for
+    // the 16-bit files the CLI writes).
+    let d = tmp("render-pghi");
+    let info = ndm(&d, &["info"]);
+    assert!(String::from_utf8_lossy(&info.stdout).contains("PGHI phase below 2150 Hz"));
+    for ok in ["0", "2150", "11025"] {
+        let out = ndm(&d, &["render", "-c", "snare", "--pghi-hz", ok]);
+        assert!(
+            out.status.success(),
+            "--pghi-hz {ok}: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+    }
+    for bad in ["20000", "-1", "NaN"] {
+        let arg = format!("--pghi-hz={bad}");
+        let out = ndm(&d, &["render", "-c", "snare", &arg]);
+        assert!(!out.status.success(), "--pghi-hz {bad} was accepted");
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert!(err.contains("11025"), "{bad}: {err}");
+    }
+}

@@ -263,3 +263,49 @@ fn load_errors() {
     let e2 = Engine::load_with(bundle_dir(), &opts).unwrap();
     assert_eq!(e2.info().classes.len(), e2.bundle().n_classes());
 }
+
+/// The bundle's `mcnn_pghi_hz` (the fixture's 2150 Hz) changes the low band of the refined
+/// sound only; an override of 0 turns it off, one outside [0, Nyquist] is refused.
+#[test]
+fn pghi_band_changes_the_low_band_and_can_be_turned_off() {
+    let Some(e) = engine("pghi_band") else {
+        return;
+    };
+    assert_eq!(e.pghi_bins(), 200);
+    let off = Engine::load_with(
+        bundle_dir(),
+        &EngineOptions {
+            mcnn_pghi_hz: Some(0.0),
+            ..EngineOptions::default()
+        },
+    )
+    .unwrap();
+    assert_eq!(off.pghi_bins(), 0);
+    let mel = e.decode_mel(0, &e.info().latent.class_means[0]).unwrap();
+    let (with, without) = (
+        e.vocode_frames(mel.view(), Vocoder::Mcnn).unwrap(),
+        off.vocode_frames(mel.view(), Vocoder::Mcnn).unwrap(),
+    );
+    let diff = with
+        .iter()
+        .zip(&without)
+        .fold(0f32, |m, (a, b)| m.max((a - b).abs()));
+    let peak = with.iter().fold(0f32, |m, v| m.max(v.abs()));
+    assert!(peak > 0.0 && diff > 0.01 * peak, "diff {diff}, peak {peak}");
+    // Without rounds there is no first round to change.
+    let alone = Vocoder::McnnRefined { rounds: 0 };
+    assert_eq!(
+        e.vocode_frames(mel.view(), alone).unwrap(),
+        off.vocode_frames(mel.view(), alone).unwrap()
+    );
+    for bad in [-1.0, 11026.0, f32::NAN] {
+        let opts = EngineOptions {
+            mcnn_pghi_hz: Some(bad),
+            ..EngineOptions::default()
+        };
+        match Engine::load_with(bundle_dir(), &opts) {
+            Err(NdmError::BadInput(m)) => assert!(m.contains("11025"), "{m}"),
+            other => panic!("{bad}: {other:?}"),
+        }
+    }
+}

@@ -46,6 +46,9 @@ struct Golden {
     logmel: Vec<Vec<f32>>,
     std_logmel: Vec<Vec<f32>>,
     refine_rounds: u32,
+    /// Bins whose phase the first round integrates (PGHI); absent in older goldens.
+    #[serde(default)]
+    refine_pghi_bins: usize,
     refine_check_head: Vec<f32>,
 }
 
@@ -176,7 +179,13 @@ fn features_match_python() {
             .enumerate()
             .map(|(i, v)| v * i as f32 / n)
             .collect();
-        let refined = refine_mel(&fx, ref_mel.view(), &ramped, g.refine_rounds);
+        let refined = refine_mel(
+            &fx,
+            ref_mel.view(),
+            &ramped,
+            g.refine_rounds,
+            g.refine_pghi_bins,
+        );
         let want = &g.refine_check_head;
         let peak = want.iter().fold(0f32, |m, v| m.max(v.abs()));
         let d = refined[..want.len()]

@@ -338,6 +338,24 @@ fn cases() -> Vec<Case> {
             &["-1", "u32"],
         ),
         case(
+            "mcnn_pghi_hz above Nyquist",
+            |d| edit(d, |v| v["mcnn_pghi_hz"] = json!(20000.0)),
+            invalid,
+            &["mcnn_pghi_hz", "20000", "11025"],
+        ),
+        case(
+            "mcnn_pghi_hz negative",
+            |d| edit(d, |v| v["mcnn_pghi_hz"] = json!(-1.0)),
+            invalid,
+            &["mcnn_pghi_hz", "-1"],
+        ),
+        case(
+            "mcnn_pghi_hz a string",
+            |d| edit(d, |v| v["mcnn_pghi_hz"] = json!("2150")),
+            json_err,
+            &["\"2150\"", "f32"],
+        ),
+        case(
             "format_version 2",
             |d| edit(d, |v| v["format_version"] = json!(2)),
             invalid,

@@ -18,6 +18,8 @@ struct Golden {
     wave_head: Vec<f32>,
     mask_head: Vec<f32>,
     refine_rounds: u32,
+    #[serde(default)]
+    refine_pghi_bins: usize,
     refined_head: Vec<f32>,
 }
 
@@ -73,6 +75,11 @@ fn engine_matches_pytorch_on_golden_inputs() {
             engine.mcnn_refine(),
             g.refine_rounds,
             "bundle and golden disagree"
+        );
+        assert_eq!(
+            engine.pghi_bins(),
+            g.refine_pghi_bins,
+            "bundle and golden disagree on the PGHI band"
         );
         let refined = render(Vocoder::Mcnn);
         // Relative: the fixture's untrained decoder asks for a quiet Mel, so the refined sound

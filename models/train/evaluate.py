@@ -14,7 +14,7 @@ from tqdm import tqdm
 
 from . import features as F
 from .classifier import predict, train_classifier
-from .refine import limit_peak, refine
+from .refine import limit_peak, phase_bins, refine
 from .labels import CLASSES
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -29,6 +29,7 @@ class Bundle:
         self.path = Path(path)
         self.cfg = json.loads((self.path / "bundle.json").read_text())
         self.refine_rounds = self.cfg.get("mcnn_refine", 0)  # absent in older bundles
+        self.pghi_bins = phase_bins(self.cfg.get("mcnn_pghi_hz", 0.0))  # absent: off
         opts = ort.SessionOptions()
         opts.intra_op_num_threads = threads
         self.enc = ort.InferenceSession(str(self.path / "encoder.onnx"), opts)
@@ -67,11 +68,13 @@ class Bundle:
             by_rec.append(int(np.argmin(((rec - xs) ** 2).mean(axis=(1, 2, 3)))))
         return by_clf, np.array(by_rec)
 
-    def vocode(self, mel, refine_rounds=None):
-        """The MCNN's masked output, then the bundle's Griffin-Lim rounds (as the engine does)."""
+    def vocode(self, mel, refine_rounds=None, limit=True):
+        """The MCNN's masked output, then the bundle's Griffin-Lim rounds (the first with the
+        low band's phase from PGHI if the bundle asks) and the peak limit, as the engine does."""
         wave, mask = self.mcnn.run(None, {"mel": mel.astype(np.float32)})
         rounds = self.refine_rounds if refine_rounds is None else refine_rounds
-        return limit_peak(refine(wave * (mask > self.cfg["mask_threshold"]), mel, rounds))
+        out = refine(wave * (mask > self.cfg["mask_threshold"]), mel, rounds, self.pghi_bins)
+        return limit_peak(out) if limit else out
 
 
 def griffin_lim(mel, iters, seed=0):
@@ -274,8 +277,12 @@ def main(argv=None):
     wav_mcnn = np.concatenate([b.vocode(mel_true[i:i + 16]) for i in range(0, len(audio), 16)])
     t_mcnn = per_second(lambda: [b.vocode(mel_true[i:i + 1]) for i in range(min(20, len(audio)))],
                         min(20, len(audio)) * F.LENGTH / F.SAMPLE_RATE)
+    # The peak limit is the object's, not the vocoder's: Griffin-Lim is also scored with it and
+    # the MCNN without it, so that either pair compares like with like.
+    wav_free = np.concatenate([b.vocode(mel_true[i:i + 16], limit=False) for i in range(0, len(audio), 16)])
     vocoders = {"mcnn": dict(spectral_scores(wav_mcnn, audio), seconds_per_audio_second=t_mcnn,
-                             refine_rounds=b.refine_rounds)}
+                             refine_rounds=b.refine_rounds, pghi_bins=b.pghi_bins,
+                             sc_without_peak_limit=spectral_scores(wav_free, audio)["sc"])}
     if b.refine_rounds:
         wav_alone = np.concatenate([b.vocode(mel_true[i:i + 16], 0) for i in range(0, len(audio), 16)])
         t_alone = per_second(lambda: [b.vocode(mel_true[i:i + 1], 0) for i in range(min(20, len(audio)))],
@@ -287,9 +294,9 @@ def main(argv=None):
         n = len(audio)
         t0 = time.perf_counter()
         gl = np.stack([griffin_lim(mel_true[i], iters) for i in range(n)])
-        vocoders[f"griffin_lim_{iters}"] = dict(spectral_scores(gl, audio[:n]),
-                                                seconds_per_audio_second=(time.perf_counter() - t0) / (n * F.LENGTH / F.SAMPLE_RATE),
-                                                n=n)
+        secs = (time.perf_counter() - t0) / (n * F.LENGTH / F.SAMPLE_RATE)
+        vocoders[f"griffin_lim_{iters}"] = dict(spectral_scores(gl, audio[:n]), seconds_per_audio_second=secs, n=n,
+                                                sc_with_peak_limit=spectral_scores(limit_peak(gl), audio[:n])["sc"])
     chain_wav = np.concatenate([b.vocode(mel_rec[i:i + 16]) for i in range(0, len(audio), 16)])
     chain = spectral_scores(chain_wav, audio)
 

@@ -77,10 +77,11 @@ def train_audio_guide(audio, labels, epochs):
     return model
 
 
-def vocode(mcnn, mel, rounds):
-    """What the engine plays, differentiable: MCNN, mask, `rounds` Griffin-Lim rounds, limit."""
+def vocode(mcnn, mel, rounds, pghi_bins=0):
+    """What the engine plays, differentiable: MCNN, mask, `rounds` Griffin-Lim rounds (the
+    first with the low band's phase from PGHI if asked), limit."""
     wave, mask = mcnn(mel)
-    x = R.masked_rounds(wave, mask, mel, rounds)
+    x = R.masked_rounds(wave, mask, mel, rounds, pghi_bins)
     peak = x.abs().amax(dim=-1, keepdim=True).detach()
     return x / peak.clamp_min(1.0)
 
@@ -98,6 +99,8 @@ def main(argv=None):
     ap.add_argument("--lr", type=float, default=3e-4)
     ap.add_argument("--weight", type=float, default=0.01, help="audio guide CE weight against the MSE anchor")
     ap.add_argument("--rounds", type=int, default=2, help="Griffin-Lim rounds in the loss's vocoder")
+    ap.add_argument("--pghi-hz", type=float, default=0.0,
+                    help="the loss's vocoder takes the phase below this from PGHI, as bundle.json's mcnn_pghi_hz (0: off)")
     ap.add_argument("--guide-epochs", type=int, default=30)
     ap.add_argument("--objective", choices=["audio-guide", "moments", "both"], default="audio-guide",
                     help="audio-guide: a CNN's CE through the vocoder (rejected, see above); moments: match "
@@ -110,6 +113,7 @@ def main(argv=None):
     ap.add_argument("--eval-every", type=int, default=100)
     ap.add_argument("--threads", type=int, default=2)
     a = ap.parse_args(argv)
+    pghi_bins = R.phase_bins(a.pghi_hz)
     if a.per_class < 2:
         ap.error("--per-class must be at least 2 (a spread needs two samples)")
     torch.set_num_threads(a.threads)
@@ -194,7 +198,7 @@ def main(argv=None):
                     finetuned_from=a.cwae_run, finetuned_from_step=src["step"],
                     objective=a.objective, objective_weight=a.weight, spread_weight=a.spread_weight,
                     **({"moment_weight": a.moment_weight, "hear": a.hear} if a.objective == "both" else {}),
-                    per_class=a.per_class, rounds=a.rounds,
+                    per_class=a.per_class, rounds=a.rounds, pghi_hz=a.pghi_hz,
                     vocoder_run=a.mcnn_run if a.objective != "moments" else None)
 
     rng = np.random.default_rng(step + 1)
@@ -214,7 +218,7 @@ def main(argv=None):
             ce = moment_gap(out[len(z):], a.per_class)
             if a.objective == "both":
                 heard = (torch.arange(nc)[:, None] * a.per_class + torch.arange(min(a.hear, a.per_class))).flatten()
-                wave = vocode(mcnn, to_mel(out[len(z):][heard]), a.rounds)
+                wave = vocode(mcnn, to_mel(out[len(z):][heard]), a.rounds, pghi_bins)
                 audio_ce = Fn.cross_entropy(guide(E.classifier_input(wave)), cp[heard].argmax(1))
                 ce = a.moment_weight * ce + a.weight * audio_ce
         else:
@@ -226,7 +230,7 @@ def main(argv=None):
             hard = c[prior].max(dim=1).values > 0.999  # soft class mixes have no single class to hear
             ce = torch.zeros(())
             if hard.any():
-                wave = vocode(mcnn, to_mel(out[prior][hard]), a.rounds)
+                wave = vocode(mcnn, to_mel(out[prior][hard]), a.rounds, pghi_bins)
                 ce = Fn.cross_entropy(guide(E.classifier_input(wave)), c[prior][hard].argmax(1))
         loss = mse + (ce if a.objective == "both" else a.weight * ce)
         opt.zero_grad()
@@ -242,7 +246,7 @@ def main(argv=None):
                 out_v = student.decoder(zv, eye[yv])
                 val = torch.mean((out_v - tv) ** 2).item()
                 if guide is not None:
-                    pred = torch.cat([guide(E.classifier_input(vocode(mcnn, to_mel(out_v[i:i + 22]), a.rounds))).argmax(1)
+                    pred = torch.cat([guide(E.classifier_input(vocode(mcnn, to_mel(out_v[i:i + 22]), a.rounds, pghi_bins))).argmax(1)
                                       for i in range(0, len(out_v), 22)])
                     acc = float((pred == yv).float().mean())
                 else:

@@ -7,6 +7,8 @@ Same framing as the features (frame t centred at t·hop, periodic Hann of WIN in
 same non-negative Mel inversion as the Rust engine, so that the evaluation measures what the
 object plays.
 """
+from collections import deque
+
 import numpy as np
 import torch
 
@@ -35,6 +37,81 @@ def mel_to_linear(mel, fb=None, nnls_iterations=NNLS_ITERATIONS):
         for _ in range(nnls_iterations):
             x = x * numer / (fb.T @ (fb @ x) + eps)
     return x
+
+
+# Phase from the magnitude's gradients for the low band (twin: src/pghi.rs): PGHI, Průša,
+# Balazs & Søndergaard, "A noniterative method for reconstruction of phase from STFT magnitude"
+# (IEEE/ACM TASLP 2017). Below ~2 kHz the MCNN's phase leads the rounds astray (nine tenths of
+# the gap to Griffin-Lim-32; vocoder_study.py); integrated from the magnitude, it does not.
+HANN_LAMBDA = 0.25645  # λ / win² of the Gaussian nearest a periodic Hann window (Průša et al.)
+PGHI_RANGE_DB = 50.0  # coefficients this far below the band's peak keep the MCNN's phase
+LEVEL_BITS = 4  # = pghi::LEVEL_BITS: the flood's levels, 2^-4 of an octave apart
+LOG_FLOOR = 11.0 * np.log(10.0)  # log-magnitudes floored this far below the peak (gradients)
+
+
+def phase_bins(below_hz, n_fft=F.N_FFT, sample_rate=F.SAMPLE_RATE):
+    """Bins k with k·sr/n_fft < below_hz: the band whose phase PGHI integrates."""
+    return min(int(np.ceil(below_hz * n_fft / sample_rate - 1e-9)), n_fft // 2 + 1) if below_hz > 0 else 0
+
+
+def _gradient(a, axis):
+    """np.gradient: central differences, one-sided at the ends, 0 along a length-1 axis."""
+    return np.gradient(a, axis=axis) if a.shape[axis] > 1 else np.zeros_like(a)
+
+
+def pghi(mag, phase, bins, hop=F.HOP, win=F.WIN, n_fft=F.N_FFT):
+    """`phase` [n_bins, T] (frame-start reference, as `_frames`) with its first `bins` bins
+    integrated from `mag` [n_bins, T]: a flood from the loudest coefficient outwards, along time
+    by the instantaneous frequency 2π·(hop·k mod n_fft)/n_fft + (hop·n_fft/λ)·∂ₖlog|X|, along
+    frequency by the local group delay −(λ/(hop·n_fft))·∂ₜlog|X| − π·win/n_fft (the last term
+    moves the reference from the window's centre to its start), always from the loudest
+    coefficient reached, to LEVEL_BITS mantissa bits (first in, first out within a level; the
+    published heap, to within 0.4 dB). Each island starts from the phase it had (the MCNN's);
+    coefficients PGHI_RANGE_DB below the band's peak keep theirs."""
+    out = np.array(phase, dtype=np.float64)
+    m32 = np.ascontiguousarray(np.asarray(mag, dtype=np.float32)[:bins])
+    m32 = np.where(np.isfinite(m32), np.maximum(m32, 0), 0).astype(np.float32)
+    if bins == 0 or not m32.size or m32.max() <= 0.0:
+        return out
+    n_frames = m32.shape[1]
+    m = m32.astype(np.float64)
+    s = np.log(np.maximum(m, 1e-30))
+    s = np.maximum(s, s.max() - LOG_FLOOR)
+    lam = HANN_LAMBDA * win * win
+    k = np.arange(bins)[:, None]
+    tgrad = 2 * np.pi * ((hop * k) % n_fft) / n_fft + (hop * n_fft / lam) * _gradient(s, 0)
+    fgrad = -(lam / (hop * n_fft)) * _gradient(s, 1) - np.pi * win / n_fft
+    peak = m32.max()
+    floor = np.float32(peak * np.float32(10 ** (-PGHI_RANGE_DB / 20)))
+    todo = (m32 > floor).ravel().tolist()
+    shift = 23 - LEVEL_BITS
+    base = int(np.array(floor, np.float32).view(np.uint32)) >> shift
+    level = ((m32.view(np.uint32) >> shift).astype(np.int64) - base).ravel().tolist()
+    queues = [deque() for _ in range(int(np.array(peak, np.float32).view(np.uint32) >> shift) - base + 1)]
+    flat_m, tg, fg, ph = m32.ravel(), tgrad.ravel().tolist(), fgrad.ravel().tolist(), out[:bins].reshape(-1)
+    order = np.lexsort((np.arange(flat_m.size), -flat_m))  # loudest first, ties by index
+    two_pi = 2 * np.pi
+    for seed in order.tolist():
+        if not todo[seed]:
+            continue
+        todo[seed] = False
+        top = level[seed]
+        queues[top].append(seed)
+        while True:
+            while not queues[top] and top > 0:
+                top -= 1
+            if not queues[top]:
+                break
+            i = queues[top].popleft()
+            kk, tt = divmod(i, n_frames)
+            for j, step, grad, inside in ((i + 1, 0.5, tg, tt + 1 < n_frames), (i - 1, -0.5, tg, tt > 0),
+                                          (i + n_frames, 0.5, fg, kk + 1 < bins), (i - n_frames, -0.5, fg, kk > 0)):
+                if inside and todo[j]:
+                    todo[j] = False
+                    ph[j] = (ph[i] + step * (grad[i] + grad[j])) % two_pi
+                    queues[level[j]].append(j)
+                    top = max(top, level[j])
+    return out
 
 
 def _frames(x, n_frames):
@@ -67,32 +144,42 @@ def _istft(spec, window, n_frames):
     return (sig * g)[:, start:start + n_frames * F.HOP]
 
 
-def refine(init, mel, iterations):
+def refine(init, mel, iterations, pghi_bins=0):
     """`iterations` Griffin-Lim rounds from the phase of `init` [B, ≥0 samples] towards Mel
-    magnitudes [B, n_mels, T]; returns [B, T·hop] (0 rounds: `init` padded or cut)."""
+    magnitudes [B, n_mels, T]; returns [B, T·hop] (0 rounds: `init` padded or cut). With
+    `pghi_bins`, the first round takes the phase of the bins below from `pghi`."""
     mel = torch.as_tensor(mel, dtype=torch.float32)
     n_frames = mel.shape[-1]
     x = torch.zeros(mel.shape[0], n_frames * F.HOP)
     init = torch.as_tensor(init, dtype=torch.float32)[:, : n_frames * F.HOP]
     x[:, : init.shape[1]] = init
-    return (rounds(x, mel, iterations) if iterations else x).numpy()
+    return (rounds(x, mel, iterations, pghi_bins=pghi_bins) if iterations else x).numpy()
 
 
-def rounds(x, mel, iterations, unit=_unit):
-    """The rounds on tensors, x [B, T·hop] → [B, T·hop]; differentiable with `unit=unit_safe`."""
+def rounds(x, mel, iterations, unit=_unit, pghi_bins=0):
+    """The rounds on tensors, x [B, T·hop] → [B, T·hop]; differentiable with `unit=unit_safe`
+    (with `pghi_bins`, through the low band's magnitude only: its phase is integrated)."""
     n_frames = mel.shape[-1]
     window = torch.from_numpy(F.periodic_hann())
     mag = mel_to_linear(mel, nnls_iterations=REFINE_NNLS_ITERATIONS)
-    for _ in range(iterations):
+    for r in range(iterations):
         spec = torch.fft.rfft(_frames(x, n_frames) * window, n=F.N_FFT).transpose(-1, -2)
-        x = _istft(mag * unit(spec), window, n_frames)
+        u = unit(spec)
+        if r == 0 and pghi_bins:
+            # Integrated from the magnitude, not differentiated: gradients reach the low band
+            # through its magnitude only.
+            ph = np.stack([pghi(mb, pb, pghi_bins)[:pghi_bins]
+                           for mb, pb in zip(mag.detach().numpy(), torch.angle(u).detach().numpy())])
+            low = torch.polar(torch.ones_like(mag[..., :pghi_bins, :]), torch.from_numpy(ph).to(mag.dtype))
+            u = torch.cat([low, u[..., pghi_bins:, :]], dim=-2)
+        x = _istft(mag * u, window, n_frames)
     return x
 
 
-def masked_rounds(wave, mask, mel, iterations):
+def masked_rounds(wave, mask, mel, iterations, pghi_bins=0):
     """What the engine makes of the MCNN's output before its peak limit, differentiable: the
     wave under the hard mask, then `iterations` rounds (for training through them)."""
-    return rounds(wave * (mask > MASK_THRESHOLD).float(), mel, iterations, unit=unit_safe)
+    return rounds(wave * (mask > MASK_THRESHOLD).float(), mel, iterations, unit=unit_safe, pghi_bins=pghi_bins)
 
 
 def limit_peak(x):

@@ -65,3 +65,51 @@ def test_rounds_are_differentiable_with_unit_safe_even_through_silence():
     y = rounds(x, mel, 2, unit=unit_safe)
     y.pow(2).sum().backward()
     assert torch.isfinite(x.grad).all() and x.grad.abs().sum() > 0
+
+
+def kick(n_frames=40):
+    """A decaying, falling low partial: where the MCNN's phase went astray (vocoder_study.py)."""
+    t = np.arange(n_frames * F.HOP) / F.SAMPLE_RATE
+    f = 50.0 + 80.0 * np.exp(-t / 0.03)
+    return (np.exp(-t / 0.25) * np.sin(2 * np.pi * np.cumsum(f) / F.SAMPLE_RATE)).astype(np.float32)[None]
+
+
+def test_phase_bins_count_the_bins_below_a_frequency():
+    from models.train.refine import phase_bins
+    assert phase_bins(2150.0) == 200 and phase_bins(0.0) == 0 and phase_bins(1e9) == F.N_FFT // 2 + 1
+    assert phase_bins(3 * F.SAMPLE_RATE / F.N_FFT) == 3  # a bin on the edge is not below it
+
+
+def test_pghi_advances_a_stationary_partial_by_its_frequency():
+    """As src/pghi.rs's test: along time the phase of bin 40 moves 2π·hop·40/n_fft a frame."""
+    from models.train.refine import pghi
+    k = np.arange(80)[:, None]
+    mag = np.repeat(np.exp(-(((k - 40) / 4.0) ** 2)) * (np.abs(k - 40) <= 10), 12, axis=1).astype(np.float32)
+    ph = pghi(mag, np.zeros_like(mag), 80)
+    step = np.angle(np.exp(1j * (ph[40, 1:] - ph[40, :-1])))
+    want = np.angle(np.exp(2j * np.pi * ((F.HOP * 40) % F.N_FFT) / F.N_FFT))
+    assert np.allclose(step, want, atol=1e-6)
+    assert (ph[5] == 0).all()  # more than PGHI_RANGE_DB below the peak: kept
+
+
+def test_pghi_recovers_a_low_band_that_the_start_got_wrong():
+    """A start whose low band is noise: the rounds alone keep much of its error, the rounds
+    after the integrated phase much less (with no band the two are the same)."""
+    x = kick()
+    mel = F.Features().mel(torch.from_numpy(x)).numpy()
+    rng = np.random.default_rng(0)
+    start = (rng.standard_normal(x.shape) * np.abs(x).max() * np.exp(-np.arange(x.shape[1]) / 6000)).astype(np.float32)
+    plain, pghi200 = stft_sc(x, refine(start, mel, 2)), stft_sc(x, refine(start, mel, 2, pghi_bins=200))
+    assert pghi200 < 0.6 * plain, (pghi200, plain)
+    assert np.array_equal(refine(start, mel, 2, pghi_bins=0), refine(start, mel, 2))
+
+
+def test_rounds_with_pghi_pass_gradients_through_the_magnitude():
+    """finetune.py --pghi-hz trains through the integrated phase: no gradient through it, but
+    through the Mel that sets the low band's magnitude."""
+    from models.train.refine import rounds, unit_safe
+    x = torch.from_numpy(kick(16))
+    mel = F.Features().mel(x).clone().requires_grad_(True)
+    y = rounds(x, mel, 2, unit=unit_safe, pghi_bins=200)
+    y.pow(2).sum().backward()
+    assert torch.isfinite(mel.grad).all() and mel.grad[:, :10].abs().sum() > 0

@@ -27,6 +27,10 @@ pub struct BenchArgs {
     /// Griffin-Lim rounds after the MCNN in the full path (default: the bundle's `mcnn_refine`).
     #[arg(long)]
     refine: Option<u32>,
+    /// The first round's phase below this frequency (Hz) from PGHI (default: the bundle's
+    /// `mcnn_pghi_hz`; 0: off).
+    #[arg(long)]
+    pghi_hz: Option<f32>,
     /// Three runs each: checks that every benchmark executes (CI smoke mode).
     #[arg(long)]
     quick: bool,
@@ -82,6 +86,7 @@ pub fn run(bundle: &Path, a: BenchArgs) -> Result<(), NdmError> {
         intra_threads: a.threads,
         optimization: a.opt_level,
         mcnn_refine: a.refine,
+        mcnn_pghi_hz: a.pghi_hz,
         ..EngineOptions::default()
     };
     let mut rows = Vec::new();
@@ -123,9 +128,15 @@ pub fn run(bundle: &Path, a: BenchArgs) -> Result<(), NdmError> {
         })?);
     }
     let refine = engine.mcnn_refine();
+    let pghi_bins = engine.pghi_bins();
     if refine > 0 {
+        let pghi = if pghi_bins > 0 {
+            format!(" (pghi below {pghi_bins} bins)")
+        } else {
+            String::new()
+        };
         rows.push(measure(
-            &format!("mcnn + {refine} griffin-lim round(s), 1 s"),
+            &format!("mcnn + {refine} griffin-lim round(s){pghi}, 1 s"),
             runs,
             || engine.vocode_frames(mel.view(), Vocoder::Mcnn).map(drop),
         )?);
@@ -228,6 +239,7 @@ pub fn run(bundle: &Path, a: BenchArgs) -> Result<(), NdmError> {
             "opt_level": a.opt_level.name(),
             "runs": runs,
             "mcnn_refine": refine,
+            "pghi_bins": pghi_bins,
             "peak_rss_mb": rss,
             "rows": rows.iter().map(|r| serde_json::json!({
                 "name": r.name, "median_ms": r.median_ms, "p99_ms": r.p99_ms

@@ -71,6 +71,10 @@ struct Place {
     /// Griffin-Lim rounds after the MCNN (default: the bundle's `mcnn_refine`; 0 is fastest).
     #[arg(long)]
     refine: Option<u32>,
+    /// The first round's phase below this frequency (Hz) from PGHI (default: the bundle's
+    /// `mcnn_pghi_hz`; 0: off).
+    #[arg(long)]
+    pghi_hz: Option<f32>,
     /// Output sample rate (default: the model's).
     #[arg(long)]
     sr: Option<u32>,
@@ -214,6 +218,7 @@ impl Place {
     fn engine(&self, bundle: &std::path::Path) -> Result<Engine, NdmError> {
         let opts = EngineOptions {
             mcnn_refine: self.refine,
+            mcnn_pghi_hz: self.pghi_hz,
             ..EngineOptions::default()
         };
         Engine::load_with(bundle, &opts)
@@ -330,8 +335,9 @@ fn info(engine: &Engine) -> Result<(), NdmError> {
     println!("latent      {} dimensions", i.latent.dim);
     println!("classes     {}", i.classes.join(", "));
     println!(
-        "vocoder     MCNN + {} Griffin-Lim round(s) (mcnn_refine)",
-        engine.mcnn_refine()
+        "vocoder     MCNN + {} Griffin-Lim round(s) (mcnn_refine), the first with PGHI phase below {} Hz (mcnn_pghi_hz)",
+        engine.mcnn_refine(),
+        b.spec.mcnn_pghi_hz
     );
     for kind in b.kinds() {
         let Some(m) = b.model_spec(kind) else {
