@@ -8,6 +8,7 @@ toms weigh most, while SC is a mean over sounds).
 
     python -m models.train.vocoder_study --rounds 0 2 8 24      # ~2 min on one core
     python -m models.train.vocoder_study --mcnn-run mcnn-rr     # a trained run instead of the bundle's MCNN
+    python -m models.train.vocoder_study --pghi-hz 0            # the rounds from the MCNN's phase everywhere
 """
 import argparse
 from pathlib import Path
@@ -51,6 +52,8 @@ def main(argv=None):
     ap.add_argument("--runs", default=str(E.ROOT / "models" / "runs"))
     ap.add_argument("--data", default=None)
     ap.add_argument("--rounds", type=int, nargs="+", default=[0, 2, 8])
+    ap.add_argument("--pghi-hz", type=float, default=None,
+                    help="the first round's phase below this from PGHI (default: the bundle's mcnn_pghi_hz; 0: off)")
     a = ap.parse_args(argv)
     torch.set_num_threads(1)
     from .data import DATA, load
@@ -63,6 +66,8 @@ def main(argv=None):
         vocode = lambda m, k: vocode_with(model, m, k)
     else:
         b = E.Bundle(a.bundle)
+        if a.pghi_hz is not None:
+            b.pghi_bins = R.phase_bins(a.pghi_hz)
         vocode = b.vocode
     bands = " | ".join(f"{lo}-{hi} Hz" for lo, hi in zip(BANDS_HZ[:-1], BANDS_HZ[1:]))
     print(f"{len(audio)} validation sounds; error energy / target energy per band: {bands}")
