@@ -15,9 +15,10 @@
 //!
 //! A periodic Hann of `win` samples is taken as the Gaussian with `λ = 0.25645·win²`. Our frames
 //! are referred to the window's start (`features.rs`), which adds `−π·win/n_fft` per bin step.
-//! Starting from the loudest coefficient, a max-heap always extends the phase from the loudest
-//! coefficient already reached to its unreached neighbours (trapezoidal rule), so that the
-//! phase flows from where the gradients are reliable. Each island starts from the phase it had
+//! Starting from the loudest coefficient, the flood always extends the phase from the loudest
+//! coefficient already reached (to 1/16 of an octave: [`Flood`]'s buckets, where the paper has
+//! an exact heap) to its unreached neighbours (trapezoidal rule), so that the phase flows from
+//! where the gradients are reliable. Each island starts from the phase it had
 //! (the MCNN's); coefficients more than [`RANGE_DB`] below the band's peak keep theirs.
 
 use std::f32::consts::{LN_10, PI, TAU};
@@ -31,6 +32,10 @@ pub const HANN_LAMBDA: f32 = 0.25645;
 pub const RANGE_DB: f32 = 50.0;
 /// Log-magnitudes are floored this far below their peak before differentiation.
 const LOG_FLOOR: f32 = 11.0 * LN_10;
+/// Bound on a step's phase increment: sane framings give tens of radians at most; a hostile one
+/// (a tiny window in a huge FFT) must not overflow [`wrap`] (the twin has no bound: the
+/// bundles it writes never come near it).
+const GRAD_LIMIT: f32 = 1e4;
 
 /// The framing the phase is integrated for (`features.rs`'s).
 #[derive(Clone, Copy, Debug)]
@@ -59,8 +64,9 @@ pub fn integrate(
     framing: Framing,
 ) {
     let n_frames = magnitude.ncols().min(spectrum.len());
-    let bins = bins.min(magnitude.nrows());
-    if bins == 0 || n_frames == 0 {
+    let shortest = spectrum[..n_frames].iter().map(Vec::len).min().unwrap_or(0);
+    let bins = bins.min(magnitude.nrows()).min(shortest);
+    if bins == 0 || n_frames == 0 || framing.n_fft == 0 || framing.hop == 0 || framing.win == 0 {
         return;
     }
     let mut mag = Vec::with_capacity(bins * n_frames);
@@ -85,13 +91,15 @@ pub fn integrate(
     // are few, so they are sorted after it rather than all coefficients before it.
     for pass in 0..2 {
         for seed in seeds.iter().copied().map(index) {
-            if grid.cells[seed].state != TODO {
+            if grid.states[seed] != TODO {
                 continue;
             }
             let (k, t) = grid.bin_frame(seed);
             let c = spectrum[t][k];
-            grid.cells[seed].state = SEED;
-            grid.cells[seed].phase = c.im.atan2(c.re);
+            grid.states[seed] = SEED;
+            // As the rounds read a phase: 0 where the STFT is silent (griffin_lim.rs, BUNDLE.md).
+            let live = c.re * c.re + c.im * c.im > 1e-24;
+            grid.cells[seed].phase = if live { c.im.atan2(c.re) } else { 0.0 };
             flood.push(seed, grid.cells[seed].level);
             while let Some(i) = flood.pop() {
                 let from = grid.cells[i];
@@ -102,15 +110,15 @@ pub fn integrate(
                     (i + w, 0.5, false),
                     (i - w, -0.5, false),
                 ] {
-                    let to = &mut grid.cells[j];
-                    if to.state == TODO {
+                    if grid.states[j] == TODO {
+                        grid.states[j] = INTEGRATED;
+                        let to = &mut grid.cells[j];
                         let sum = if along_t {
                             from.tgrad + to.tgrad
                         } else {
                             from.fgrad + to.fgrad
                         };
                         to.phase = wrap(from.phase + half_step * sum);
-                        to.state = INTEGRATED;
                         flood.push(j, to.level);
                     }
                 }
@@ -127,15 +135,16 @@ pub fn integrate(
     let mut phases = vec![0f32; n_frames];
     let mut units = vec![(0f32, 0f32); n_frames];
     for k in 0..bins {
-        let row = &grid.cells[grid.index(k, 0)..grid.index(k, n_frames)];
-        for (p, cell) in phases.iter_mut().zip(row) {
+        let row = grid.index(k, 0)..grid.index(k, n_frames);
+        for (p, cell) in phases.iter_mut().zip(&grid.cells[row.clone()]) {
             *p = cell.phase;
         }
         for (u, &p) in units.iter_mut().zip(&phases) {
             *u = sin_cos(p);
         }
-        for ((cell, frame), &(sin, cos)) in row.iter().zip(spectrum.iter_mut()).zip(&units) {
-            if cell.state == INTEGRATED {
+        let states = &grid.states[row];
+        for ((&state, frame), &(sin, cos)) in states.iter().zip(spectrum.iter_mut()).zip(&units) {
+            if state == INTEGRATED {
                 frame[k] = Complex::new(cos, sin);
             }
         }
@@ -147,21 +156,23 @@ const TODO: u8 = 1;
 const SEED: u8 = 2;
 const INTEGRATED: u8 = 3;
 
-/// What the flood reads and writes of one coefficient, together: kept in separate arrays,
-/// each step touched eight cache lines.
+/// What the flood reads and writes of a coefficient it reaches, together: kept in separate
+/// arrays, each step touched eight cache lines.
 #[derive(Clone, Copy, Default)]
 struct Cell {
     tgrad: f32,
     fgrad: f32,
     phase: f32,
     level: u16,
-    state: u8,
 }
 
 /// Bins × frames with a border of [`SKIP`] cells, so that neighbours need no bounds checks;
 /// bin-major, so the index orders as the twin's `k·T + t`.
 struct Grid {
     cells: Vec<Cell>,
+    /// [`SKIP`], [`TODO`], [`SEED`] or [`INTEGRATED`]: a byte each, so that the four
+    /// neighbour checks of a step stay in the L1 cache.
+    states: Vec<u8>,
     /// Magnitudes, for the seeds' order only (16-byte cells are four to a cache line).
     mags: Vec<f32>,
     width: usize,
@@ -173,6 +184,7 @@ impl Grid {
         let width = n_frames + 2;
         let mut cells = vec![Cell::default(); width * (bins + 2)];
         let mut mags = vec![0f32; cells.len()];
+        let mut states = vec![SKIP; cells.len()];
         let (tgrad, fgrad) = gradients(mag, bins, n_frames, f);
         let base = Flood::level_of(threshold);
         for k in 0..bins {
@@ -180,6 +192,7 @@ impl Grid {
                 let m = mag[k * n_frames + t];
                 let live = m > threshold;
                 mags[(k + 1) * width + t + 1] = m;
+                states[(k + 1) * width + t + 1] = if live { TODO } else { SKIP };
                 cells[(k + 1) * width + t + 1] = Cell {
                     tgrad: tgrad[k * n_frames + t],
                     fgrad: fgrad[k * n_frames + t],
@@ -189,11 +202,15 @@ impl Grid {
                     } else {
                         0
                     },
-                    state: if live { TODO } else { SKIP },
                 };
             }
         }
-        Grid { cells, mags, width }
+        Grid {
+            cells,
+            states,
+            mags,
+            width,
+        }
     }
 
     fn index(&self, k: usize, t: usize) -> usize {
@@ -210,7 +227,7 @@ impl Grid {
     }
 
     fn todo(&self) -> impl Iterator<Item = usize> + '_ {
-        (0..self.cells.len()).filter(|&i| self.cells[i].state == TODO)
+        (0..self.states.len()).filter(|&i| self.states[i] == TODO)
     }
 }
 
@@ -343,7 +360,7 @@ fn gradients(mag: &[f32], bins: usize, n_frames: usize, f: Framing) -> (Vec<f32>
         let scale = if k == 0 || k + 1 == bins { 1.0 } else { 0.5 };
         let out = &mut tgrad[k * n_frames..(k + 1) * n_frames];
         for ((o, a), b) in out.iter_mut().zip(above).zip(below) {
-            *o = advance + along_k * scale * (a - b);
+            *o = (advance + along_k * scale * (a - b)).clamp(-GRAD_LIMIT, GRAD_LIMIT);
         }
         let out = &mut fgrad[k * n_frames..(k + 1) * n_frames];
         for (t, o) in out.iter_mut().enumerate() {
@@ -353,7 +370,7 @@ fn gradients(mag: &[f32], bins: usize, n_frames: usize, f: Framing) -> (Vec<f32>
                 t if t + 1 == n_frames => (t, t - 1, 1.0),
                 t => (t + 1, t - 1, 0.5),
             };
-            *o = along_t * scale * (here[a] - here[b]) + start_ref;
+            *o = (along_t * scale * (here[a] - here[b]) + start_ref).clamp(-GRAD_LIMIT, GRAD_LIMIT);
         }
     }
     (tgrad, fgrad)
@@ -445,6 +462,56 @@ mod tests {
         assert_eq!(spec, before);
         integrate(Array2::ones((16, 0)).view(), &mut spec, 16, FR);
         assert_eq!(spec, before);
+    }
+
+    #[test]
+    fn short_rows_zero_framing_and_hostile_framing_do_not_panic() {
+        let mag = Array2::<f32>::ones((16, 4));
+        let mut spec = vec![vec![Complex::new(1.0f32, 0.0); 3]; 4]; // rows shorter than bins
+        integrate(mag.view(), &mut spec, 16, FR);
+        assert!(spec.iter().all(|f| f.len() == 3));
+        for fr in [
+            Framing { n_fft: 0, ..FR },
+            Framing { hop: 0, ..FR },
+            Framing { win: 0, ..FR },
+        ] {
+            let mut spec = vec![vec![Complex::new(0.3f32, 0.4); 16]; 4];
+            integrate(mag.view(), &mut spec, 16, fr);
+            assert!(spec.iter().flatten().all(|c| *c == Complex::new(0.3, 0.4)));
+        }
+        let mut ramp = Array2::<f32>::zeros((16, 4));
+        ramp.indexed_iter_mut()
+            .for_each(|((k, t), v)| *v = 1e-30 + (k * 7 + t) as f32 * 1e3);
+        let mut spec = vec![vec![Complex::new(1.0f32, 0.0); 16]; 4];
+        let hostile = Framing {
+            n_fft: 1 << 16,
+            win: 1,
+            hop: 1 << 15,
+        };
+        integrate(ramp.view(), &mut spec, 16, hostile);
+        assert!(spec
+            .iter()
+            .flatten()
+            .all(|c| c.re.is_finite() && c.im.is_finite()));
+    }
+
+    #[test]
+    fn a_silent_seed_starts_from_phase_zero_as_the_rounds_read_it() {
+        // Two live coefficients in bin 2: the seed, whose STFT value is below the rounds'
+        // silence floor, and its neighbour along time.
+        let mut mag = Array2::<f32>::zeros((4, 3));
+        mag[[2, 1]] = 1.0;
+        mag[[2, 2]] = 0.5;
+        let mut spec = vec![vec![Complex::new(1e-13f32, 1e-13); 4]; 3];
+        integrate(mag.view(), &mut spec, 4, FR);
+        // Phase 0 plus the step (about π/2 here), not atan2(1e-13, 1e-13) = π/4 plus it.
+        let (tg, _) = gradients(mag.as_slice().unwrap(), 4, 3, FR);
+        let (sin, cos) = sin_cos(wrap(0.5 * (tg[2 * 3 + 1] + tg[2 * 3 + 2])));
+        assert!(
+            (spec[2][2] - Complex::new(cos, sin)).norm() < 1e-5,
+            "{:?}",
+            spec[2][2]
+        );
     }
 
     #[test]

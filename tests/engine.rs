@@ -264,8 +264,9 @@ fn load_errors() {
     assert_eq!(e2.info().classes.len(), e2.bundle().n_classes());
 }
 
-/// The bundle's `mcnn_pghi_hz` (the fixture's 2150 Hz) changes the low band of the refined
-/// sound only; an override of 0 turns it off, one outside [0, Nyquist] is refused.
+/// The bundle's `mcnn_pghi_hz` (the fixture's 2150 Hz) changes the refined sound (its low
+/// band's phase; the second round then moves the rest a little); an override of 0 turns it
+/// off, one outside [0, Nyquist] is refused.
 #[test]
 fn pghi_band_changes_the_low_band_and_can_be_turned_off() {
     let Some(e) = engine("pghi_band") else {

@@ -50,6 +50,9 @@ struct Golden {
     #[serde(default)]
     refine_pghi_bins: usize,
     refine_check_head: Vec<f32>,
+    /// Every 16th sample of the whole refined sound (absent in older goldens).
+    #[serde(default)]
+    refine_check_strided: Vec<f32>,
 }
 
 fn to_array(name: &str, field: &str, rows: &[Vec<f32>], shape: (usize, usize)) -> Array2<f32> {
@@ -208,6 +211,25 @@ fn features_match_python() {
         assert!(
             d <= REFINE_RTOL,
             "{name}: refinement differs by {d:e} of its peak"
+        );
+        // The whole sound, every 16th sample: the PGHI flood runs over all frames.
+        let strided: Vec<f32> = refined.iter().step_by(16).copied().collect();
+        let want = &g.refine_check_strided;
+        assert_eq!(
+            strided.len(),
+            want.len(),
+            "{name}: strided refinement length"
+        );
+        let peak = want.iter().fold(0f32, |m, v| m.max(v.abs()));
+        let d = strided
+            .iter()
+            .zip(want)
+            .fold(0f32, |m, (a, b)| m.max((a - b).abs()))
+            / peak;
+        eprintln!("{name}: whole refinement (every 16th sample) max diff {d:.2e} of its peak");
+        assert!(
+            d <= REFINE_RTOL,
+            "{name}: whole refinement differs by {d:e} of its peak"
         );
     }
 }

@@ -21,6 +21,9 @@ struct Golden {
     #[serde(default)]
     refine_pghi_bins: usize,
     refined_head: Vec<f32>,
+    /// Every 16th sample of the whole refined sound (absent in older goldens).
+    #[serde(default)]
+    refined_strided: Vec<f32>,
 }
 
 fn max_abs_diff(a: &[f32], b: &[f32]) -> f32 {
@@ -90,6 +93,19 @@ fn engine_matches_pytorch_on_golden_inputs() {
         assert!(
             dr < 1e-2,
             "{}: refined waveform differs by {dr} of its peak",
+            path.display()
+        );
+        let strided: Vec<f32> = refined.iter().step_by(16).copied().collect();
+        assert_eq!(strided.len(), g.refined_strided.len(), "{}", path.display());
+        let peak = g.refined_strided.iter().fold(0f32, |m, v| m.max(v.abs()));
+        let ds = max_abs_diff(&strided, &g.refined_strided) / peak;
+        eprintln!(
+            "{}: whole refined sound differs by {ds:.2e} of its peak",
+            path.display()
+        );
+        assert!(
+            ds < 1e-2,
+            "{}: whole refined waveform differs by {ds} of its peak",
             path.display()
         );
         checked += 1;

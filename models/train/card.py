@@ -181,7 +181,7 @@ def main(argv=None):
             "  Heap Integration, Průša, Balazs & Søndergaard 2017; models/train/refine.py `pghi`, twin of",
             "  src/pghi.rs; BUNDLE.md). Nine tenths of the MCNN's spectral-convergence gap to Griffin-Lim-32",
             "  lay below 650 Hz, where its phase led the rounds astray; integrated, the low band is consistent",
-            "  with its magnitude from the start (kicks SC 0.53 → 0.31, toms 0.61 → 0.35; BENCHMARKS.md).",
+            "  with its magnitude from the start (kicks SC 0.53 → 0.30, toms 0.61 → 0.35; BENCHMARKS.md).",
         ]
     lines += [
         "- Export: the decoder and MCNN ship as inference twins (models/train/deploy.py): every stride-2",

@@ -51,7 +51,8 @@ LOG_FLOOR = 11.0 * np.log(10.0)  # log-magnitudes floored this far below the pea
 
 def phase_bins(below_hz, n_fft=F.N_FFT, sample_rate=F.SAMPLE_RATE):
     """Bins k with k·sr/n_fft < below_hz: the band whose phase PGHI integrates."""
-    return min(int(np.ceil(below_hz * n_fft / sample_rate - 1e-9)), n_fft // 2 + 1) if below_hz > 0 else 0
+    hz = float(np.float32(below_hz))  # bundle.json's value as Rust reads it (f32)
+    return min(int(np.ceil(hz * n_fft / sample_rate - 1e-9)), n_fft // 2 + 1) if hz > 0 else 0
 
 
 def _gradient(a, axis):
@@ -68,7 +69,7 @@ def pghi(mag, phase, bins, hop=F.HOP, win=F.WIN, n_fft=F.N_FFT):
     coefficient reached, to LEVEL_BITS mantissa bits (first in, first out within a level; the
     published heap, to within 0.4 dB). Each island starts from the phase it had (the MCNN's);
     coefficients PGHI_RANGE_DB below the band's peak keep theirs."""
-    out = np.array(phase, dtype=np.float64)
+    out = np.array(phase, dtype=np.float64, order="C")  # the flood writes through a flat view
     m32 = np.ascontiguousarray(np.asarray(mag, dtype=np.float32)[:bins])
     m32 = np.where(np.isfinite(m32), np.maximum(m32, 0), 0).astype(np.float32)
     if bins == 0 or not m32.size or m32.max() <= 0.0:

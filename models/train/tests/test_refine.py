@@ -113,3 +113,37 @@ def test_rounds_with_pghi_pass_gradients_through_the_magnitude():
     y = rounds(x, mel, 2, unit=unit_safe, pghi_bins=200)
     y.pow(2).sum().backward()
     assert torch.isfinite(mel.grad).all() and mel.grad[:, :10].abs().sum() > 0
+
+
+def _stft(x, n_frames):
+    """Complex STFT [bins, T] with the rounds' framing (frame-start reference)."""
+    from models.train.refine import _frames
+    win = torch.from_numpy(F.periodic_hann())
+    return torch.fft.rfft(_frames(torch.from_numpy(x[None]), n_frames) * win, n=F.N_FFT)[0].T.numpy()
+
+
+def _wrapped(a):
+    return np.angle(np.exp(1j * a))
+
+
+def test_pghi_phase_steps_match_a_true_stft_along_time_and_frequency():
+    """From a true STFT's magnitude alone, the integrated phase steps like the STFT's own:
+    along time for partials between bins (the λ-scaled ∂ₖ term), along frequency for a click
+    off a frame's centre (the group delay and the frame-start reference). The Gaussian stands
+    in for the Hann window, hence a few hundredths of a radian. The phase passed in is not
+    C-ordered (a transposed STFT), as a caller may well pass it."""
+    from models.train.refine import pghi
+    t, n = 32, np.arange(32 * F.HOP)
+    for f0 in (40.3, 40.5, 60.8):  # in bins
+        s = _stft(np.sin(2 * np.pi * f0 * n / F.N_FFT).astype(np.float32), t)
+        ph = pghi(np.abs(s).astype(np.float32), np.zeros_like(np.abs(s)), 100)
+        k = int(round(f0))
+        err = _wrapped(np.diff(ph[k, 10:21]) - np.diff(np.angle(s[k, 10:21])))
+        assert np.abs(err).max() < 0.1, (f0, err)
+    for off in (0, 37, -100):  # samples from frame 16's centre
+        x = np.zeros(t * F.HOP, np.float32)
+        x[16 * F.HOP + off] = 1.0
+        s = _stft(x, t)
+        ph = pghi(np.abs(s).astype(np.float32), np.zeros_like(np.abs(s)), 400)
+        err = _wrapped(np.diff(ph[10:300, 16]) - np.diff(np.angle(s[10:300, 16])))
+        assert np.abs(err).max() < 0.1, (off, err)
