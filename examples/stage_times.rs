@@ -12,7 +12,7 @@ use std::time::Instant;
 
 use ndm::griffin_lim::{mel_to_linear, refine, REFINE_NNLS_ITERATIONS};
 use ndm::resample::Resampler;
-use ndm::{default_bundle_dir, Engine, GenerateRequest, Synth, Vocoder};
+use ndm::{default_bundle_dir, Engine, EngineOptions, GenerateRequest, Synth, Vocoder};
 
 fn median_ms(runs: usize, f: &mut dyn FnMut()) -> f64 {
     for _ in 0..20 {
@@ -31,6 +31,14 @@ fn median_ms(runs: usize, f: &mut dyn FnMut()) -> f64 {
 
 fn main() -> Result<(), ndm::NdmError> {
     let engine = Engine::load(default_bundle_dir())?;
+    // The same bundle with the low band's phase left to the rounds: PGHI's share of a bang.
+    let no_pghi = Engine::load_with(
+        default_bundle_dir(),
+        &EngineOptions {
+            mcnn_pghi_hz: Some(0.0),
+            ..EngineOptions::default()
+        },
+    )?;
     let fx = engine.features();
     let z = vec![0.3f32; engine.bundle().spec.latent_dim];
     let crash = engine
@@ -102,6 +110,10 @@ fn main() -> Result<(), ndm::NdmError> {
         (
             "generate 1 s @ 48 kHz (no trim)".into(),
             Box::new(|| drop(engine.generate(&req))),
+        ),
+        (
+            "generate 1 s @ 48 kHz, no PGHI".into(),
+            Box::new(|| drop(no_pghi.generate(&req))),
         ),
     ];
     if let Ok(only) = std::env::var("LOOP") {

@@ -80,9 +80,15 @@ pub fn integrate(
     }
     let threshold = peak * 10f32.powf(-RANGE_DB / 20.0);
     let mut grid = Grid::new(&mag, bins, n_frames, threshold, framing);
-    // Seeds in order: loudest first, then the lowest index (the grid's orders as the twin's).
+    // Seeds in order: loudest first, then the lowest index (the grid's orders as the twin's);
+    // non-negative floats order as their bits.
+    let width = grid.width;
+    let key = |i: usize| {
+        let m = mag[(i / width - 1) * n_frames + i % width - 1];
+        (u64::from(m.to_bits()) << 32) | u64::from(u32::MAX - i as u32)
+    };
     let index = |key: u64| (u32::MAX - key as u32) as usize;
-    let Some(first) = grid.todo().map(|i| grid.key(i)).max() else {
+    let Some(first) = grid.todo().map(key).max() else {
         return;
     };
     let mut flood = Flood::new(threshold, peak, grid.cells.len());
@@ -100,7 +106,7 @@ pub fn integrate(
             // As the rounds read a phase: 0 where the STFT is silent (griffin_lim.rs, BUNDLE.md).
             let live = c.re * c.re + c.im * c.im > 1e-24;
             grid.cells[seed].phase = if live { c.im.atan2(c.re) } else { 0.0 };
-            flood.push(seed, grid.cells[seed].level);
+            flood.push(seed, grid.levels[seed]);
             while let Some(i) = flood.pop() {
                 let from = grid.cells[i];
                 let w = grid.width;
@@ -119,13 +125,13 @@ pub fn integrate(
                             from.fgrad + to.fgrad
                         };
                         to.phase = wrap(from.phase + half_step * sum);
-                        flood.push(j, to.level);
+                        flood.push(j, grid.levels[j]);
                     }
                 }
             }
         }
         if pass == 0 {
-            seeds = grid.todo().map(|i| grid.key(i)).collect();
+            seeds = grid.todo().map(key).collect();
             seeds.sort_unstable_by(|a, b| b.cmp(a));
         }
     }
@@ -156,14 +162,13 @@ const TODO: u8 = 1;
 const SEED: u8 = 2;
 const INTEGRATED: u8 = 3;
 
-/// What the flood reads and writes of a coefficient it reaches, together: kept in separate
-/// arrays, each step touched eight cache lines.
+/// What the flood reads and writes of a coefficient it reaches, together (kept in separate
+/// arrays, each step touched eight cache lines).
 #[derive(Clone, Copy, Default)]
 struct Cell {
     tgrad: f32,
     fgrad: f32,
     phase: f32,
-    level: u16,
 }
 
 /// Bins × frames with a border of [`SKIP`] cells, so that neighbours need no bounds checks;
@@ -173,8 +178,8 @@ struct Grid {
     /// [`SKIP`], [`TODO`], [`SEED`] or [`INTEGRATED`]: a byte each, so that the four
     /// neighbour checks of a step stay in the L1 cache.
     states: Vec<u8>,
-    /// Magnitudes, for the seeds' order only (16-byte cells are four to a cache line).
-    mags: Vec<f32>,
+    /// Flood levels ([`Flood::push`]), read once per coefficient.
+    levels: Vec<u16>,
     width: usize,
 }
 
@@ -182,33 +187,29 @@ impl Grid {
     /// `mag` bin-major `[bins, n_frames]`; coefficients above `threshold` are [`TODO`].
     fn new(mag: &[f32], bins: usize, n_frames: usize, threshold: f32, f: Framing) -> Self {
         let width = n_frames + 2;
-        let mut cells = vec![Cell::default(); width * (bins + 2)];
-        let mut mags = vec![0f32; cells.len()];
-        let mut states = vec![SKIP; cells.len()];
-        let (tgrad, fgrad) = gradients(mag, bins, n_frames, f);
+        let n = width * (bins + 2);
+        let mut cells = vec![Cell::default(); n];
+        let mut states = vec![SKIP; n];
+        let mut levels = vec![0u16; n];
+        gradients(&mut cells, width, mag, bins, n_frames, f);
         let base = Flood::level_of(threshold);
-        for k in 0..bins {
-            for t in 0..n_frames {
-                let m = mag[k * n_frames + t];
-                let live = m > threshold;
-                mags[(k + 1) * width + t + 1] = m;
-                states[(k + 1) * width + t + 1] = if live { TODO } else { SKIP };
-                cells[(k + 1) * width + t + 1] = Cell {
-                    tgrad: tgrad[k * n_frames + t],
-                    fgrad: fgrad[k * n_frames + t],
-                    phase: 0.0,
-                    level: if live {
-                        (Flood::level_of(m) - base) as u16
-                    } else {
-                        0
-                    },
-                };
+        for (k, row) in mag.chunks_exact(n_frames).enumerate() {
+            let at = (k + 1) * width + 1;
+            for ((&m, state), level) in row
+                .iter()
+                .zip(&mut states[at..at + n_frames])
+                .zip(&mut levels[at..at + n_frames])
+            {
+                if m > threshold {
+                    *state = TODO;
+                    *level = (Flood::level_of(m) - base) as u16;
+                }
             }
         }
         Grid {
             cells,
             states,
-            mags,
+            levels,
             width,
         }
     }
@@ -219,11 +220,6 @@ impl Grid {
 
     fn bin_frame(&self, i: usize) -> (usize, usize) {
         (i / self.width - 1, i % self.width - 1)
-    }
-
-    /// Seed order: loudest first, then the lowest index; non-negative floats order as their bits.
-    fn key(&self, i: usize) -> u64 {
-        (u64::from(self.mags[i].to_bits()) << 32) | u64::from(u32::MAX - i as u32)
     }
 
     fn todo(&self) -> impl Iterator<Item = usize> + '_ {
@@ -338,8 +334,16 @@ fn ln(x: f32) -> f32 {
     e * LN_2 + 2.0 * t * series
 }
 
-/// The phase's derivatives per frame step and per bin step (module docs), bin-major.
-fn gradients(mag: &[f32], bins: usize, n_frames: usize, f: Framing) -> (Vec<f32>, Vec<f32>) {
+/// Each coefficient's phase derivatives per frame step and per bin step (module docs), into
+/// its cell of the bordered grid (`width` = frames + 2); `mag` bin-major `[bins, n_frames]`.
+fn gradients(
+    cells: &mut [Cell],
+    width: usize,
+    mag: &[f32],
+    bins: usize,
+    n_frames: usize,
+    f: Framing,
+) {
     let mut s: Vec<f32> = mag.iter().map(|&v| ln(v.max(1e-30))).collect();
     let top = s.iter().fold(f32::NEG_INFINITY, |m, &v| m.max(v));
     for v in &mut s {
@@ -350,30 +354,30 @@ fn gradients(mag: &[f32], bins: usize, n_frames: usize, f: Framing) -> (Vec<f32>
     let along_k = (hop * n_fft) / lambda;
     let along_t = -lambda / (hop * n_fft);
     let start_ref = -PI * win / n_fft;
-    let mut tgrad = vec![0f32; bins * n_frames];
-    let mut fgrad = vec![0f32; bins * n_frames];
     let row = |k: usize| &s[k * n_frames..(k + 1) * n_frames];
     for k in 0..bins {
         let advance = TAU * ((f.hop * k) % f.n_fft) as f32 / n_fft;
         let (below, here, above) = (row(k.saturating_sub(1)), row(k), row((k + 1).min(bins - 1)));
         // ∂ₖs: central inside, one-sided at the ends (np.gradient), 0 for a single bin.
         let scale = if k == 0 || k + 1 == bins { 1.0 } else { 0.5 };
-        let out = &mut tgrad[k * n_frames..(k + 1) * n_frames];
-        for ((o, a), b) in out.iter_mut().zip(above).zip(below) {
-            *o = (advance + along_k * scale * (a - b)).clamp(-GRAD_LIMIT, GRAD_LIMIT);
-        }
-        let out = &mut fgrad[k * n_frames..(k + 1) * n_frames];
-        for (t, o) in out.iter_mut().enumerate() {
+        let at = (k + 1) * width + 1;
+        for (t, ((cell, a), b)) in cells[at..at + n_frames]
+            .iter_mut()
+            .zip(above)
+            .zip(below)
+            .enumerate()
+        {
+            cell.tgrad = (advance + along_k * scale * (a - b)).clamp(-GRAD_LIMIT, GRAD_LIMIT);
             let (a, b, scale) = match t {
                 _ if n_frames == 1 => (0, 0, 0.0),
                 0 => (1, 0, 1.0),
                 t if t + 1 == n_frames => (t, t - 1, 1.0),
                 t => (t + 1, t - 1, 0.5),
             };
-            *o = (along_t * scale * (here[a] - here[b]) + start_ref).clamp(-GRAD_LIMIT, GRAD_LIMIT);
+            cell.fgrad =
+                (along_t * scale * (here[a] - here[b]) + start_ref).clamp(-GRAD_LIMIT, GRAD_LIMIT);
         }
     }
-    (tgrad, fgrad)
 }
 
 #[cfg(test)]
@@ -505,8 +509,11 @@ mod tests {
         let mut spec = vec![vec![Complex::new(1e-13f32, 1e-13); 4]; 3];
         integrate(mag.view(), &mut spec, 4, FR);
         // Phase 0 plus the step (about π/2 here), not atan2(1e-13, 1e-13) = π/4 plus it.
-        let (tg, _) = gradients(mag.as_slice().unwrap(), 4, 3, FR);
-        let (sin, cos) = sin_cos(wrap(0.5 * (tg[2 * 3 + 1] + tg[2 * 3 + 2])));
+        let width = 3 + 2;
+        let mut cells = vec![Cell::default(); width * (4 + 2)];
+        gradients(&mut cells, width, mag.as_slice().unwrap(), 4, 3, FR);
+        let tg = |t: usize| cells[(2 + 1) * width + t + 1].tgrad;
+        let (sin, cos) = sin_cos(wrap(0.5 * (tg(1) + tg(2))));
         assert!(
             (spec[2][2] - Complex::new(cos, sin)).norm() < 1e-5,
             "{:?}",
