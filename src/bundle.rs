@@ -490,12 +490,8 @@ pub fn validate_spec(s: &BundleSpec, path: &Path) -> Result<(), NdmError> {
             ),
         );
     }
-    let nyquist = s.sample_rate as f32 / 2.0;
-    if !(s.mcnn_pghi_hz.is_finite() && (0.0..=nyquist).contains(&s.mcnn_pghi_hz)) {
-        return bad(
-            "mcnn_pghi_hz",
-            format!("must lie in [0, {nyquist}] Hz, got {}", s.mcnn_pghi_hz),
-        );
+    if let Err(e) = crate::pghi::check_band_edge(s.mcnn_pghi_hz, s.sample_rate) {
+        return bad("mcnn_pghi_hz", e);
     }
     let optional = s.models.classifier.iter().map(|f| ("models.classifier", f));
     for (name, f) in [

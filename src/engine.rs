@@ -34,7 +34,7 @@ use crate::bundle::{Bundle, ModelKind};
 use crate::error::{check_finite, NdmError};
 use crate::features::FeatureExtractor;
 use crate::griffin_lim::{griffin_lim_mel, refine_mel};
-use crate::pghi::phase_bins;
+use crate::pghi::{check_band_edge, phase_bins};
 use crate::resample::Resampler;
 use crate::synth::{Encoded, GenerateRequest, ModelInfo, Sound, Synth, Vocoder};
 
@@ -423,12 +423,8 @@ impl Engine {
         let mcnn_refine = opts.mcnn_refine.unwrap_or(bundle.spec.mcnn_refine);
         check_refine_rounds(mcnn_refine)?;
         let pghi_hz = opts.mcnn_pghi_hz.unwrap_or(bundle.spec.mcnn_pghi_hz);
-        let nyquist = bundle.spec.sample_rate as f32 / 2.0;
-        if !(pghi_hz.is_finite() && (0.0..=nyquist).contains(&pghi_hz)) {
-            return Err(NdmError::BadInput(format!(
-                "PGHI band edge {pghi_hz} Hz: must lie in [0, {nyquist}] Hz"
-            )));
-        }
+        check_band_edge(pghi_hz, bundle.spec.sample_rate)
+            .map_err(|e| NdmError::BadInput(format!("PGHI band edge: {e}")))?;
         let pghi_bins = phase_bins(pghi_hz, bundle.spec.stft.n_fft, bundle.spec.sample_rate);
         Ok(Engine {
             mcnn_refine,

@@ -32,6 +32,9 @@ pub const NNLS_ITERATIONS: usize = 10;
 /// as with 10 (88.7% vs 88.8%, the same 1,100 latents and yardstick; 83.9% with none), and the
 /// inversion costs a third.
 pub const REFINE_NNLS_ITERATIONS: usize = 3;
+/// |S|² at or below which an STFT coefficient is silent: its phase reads as 0 (1e-12 on |S|,
+/// as `_unit` in models/train/refine.py).
+pub(crate) const SILENT_POWER: f32 = 1e-24;
 /// Seed of the random initial phases.
 pub const PHASE_SEED: u64 = 0x6e64_6d5f_676c;
 
@@ -156,10 +159,10 @@ fn with_magnitude(spectrum: &[Complex<f32>], magnitude: &[f32], out: &mut [Compl
         // Not `norm()`: its overflow-safe hypot was a third of a round, and the STFT of a
         // peak-limited sound cannot overflow when squared.
         let a2 = s.re * s.re + s.im * s.im;
-        let live = a2 > 1e-24;
+        let live = a2 > SILENT_POWER;
         // s·(1/|s|) first, then ·m: the unit phase stays ≤ 1, so a huge m cannot overflow
         // where m/|s| would.
-        let inv = 1.0 / a2.max(1e-24).sqrt();
+        let inv = 1.0 / a2.max(SILENT_POWER).sqrt();
         *o = Complex::new(
             if live { s.re * inv * m } else { m },
             if live { s.im * inv * m } else { 0.0 },

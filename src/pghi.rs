@@ -26,6 +26,8 @@ use std::f32::consts::{LN_10, PI, TAU};
 use ndarray::ArrayView2;
 use realfft::num_complex::Complex;
 
+use crate::griffin_lim::SILENT_POWER;
+
 /// `λ / win²` of the Gaussian nearest a periodic Hann window (Průša et al.).
 pub const HANN_LAMBDA: f32 = 0.25645;
 /// Coefficients this far below the band's peak keep the phase they had.
@@ -43,6 +45,16 @@ pub struct Framing {
     pub n_fft: usize,
     pub win: usize,
     pub hop: usize,
+}
+
+/// `mcnn_pghi_hz`'s range, [0, Nyquist], for the bundle's validation and the engine's override.
+pub fn check_band_edge(below_hz: f32, sample_rate: u32) -> Result<(), String> {
+    let nyquist = sample_rate as f32 / 2.0;
+    if below_hz.is_finite() && (0.0..=nyquist).contains(&below_hz) {
+        Ok(())
+    } else {
+        Err(format!("must lie in [0, {nyquist}] Hz, got {below_hz}"))
+    }
 }
 
 /// The number of bins `k` with `k·sample_rate/n_fft < below_hz` (at most `n_fft/2 + 1`).
@@ -84,8 +96,8 @@ pub fn integrate(
     // non-negative floats order as their bits.
     let width = grid.width;
     let key = |i: usize| {
-        let m = mag[(i / width - 1) * n_frames + i % width - 1];
-        (u64::from(m.to_bits()) << 32) | u64::from(u32::MAX - i as u32)
+        let (k, t) = unborder(i, width);
+        (u64::from(mag[k * n_frames + t].to_bits()) << 32) | u64::from(u32::MAX - i as u32)
     };
     let index = |key: u64| (u32::MAX - key as u32) as usize;
     let Some(first) = grid.todo().map(key).max() else {
@@ -100,21 +112,20 @@ pub fn integrate(
             if grid.states[seed] != TODO {
                 continue;
             }
-            let (k, t) = grid.bin_frame(seed);
+            let (k, t) = unborder(seed, width);
             let c = spectrum[t][k];
             grid.states[seed] = SEED;
             // As the rounds read a phase: 0 where the STFT is silent (griffin_lim.rs, BUNDLE.md).
-            let live = c.re * c.re + c.im * c.im > 1e-24;
+            let live = c.re * c.re + c.im * c.im > SILENT_POWER;
             grid.cells[seed].phase = if live { c.im.atan2(c.re) } else { 0.0 };
             flood.push(seed, grid.levels[seed]);
             while let Some(i) = flood.pop() {
                 let from = grid.cells[i];
-                let w = grid.width;
                 for (j, half_step, along_t) in [
                     (i + 1, 0.5f32, true),
                     (i - 1, -0.5, true),
-                    (i + w, 0.5, false),
-                    (i - w, -0.5, false),
+                    (i + width, 0.5, false),
+                    (i - width, -0.5, false),
                 ] {
                     if grid.states[j] == TODO {
                         grid.states[j] = INTEGRATED;
@@ -218,13 +229,14 @@ impl Grid {
         (k + 1) * self.width + t + 1
     }
 
-    fn bin_frame(&self, i: usize) -> (usize, usize) {
-        (i / self.width - 1, i % self.width - 1)
-    }
-
     fn todo(&self) -> impl Iterator<Item = usize> + '_ {
         (0..self.states.len()).filter(|&i| self.states[i] == TODO)
     }
+}
+
+/// (bin, frame) of the bordered grid's index `i` (rows of `width`).
+fn unborder(i: usize, width: usize) -> (usize, usize) {
+    (i / width - 1, i % width - 1)
 }
 
 /// The flood's queue: the loudest reached coefficient next, to [`LEVEL_BITS`] mantissa bits

@@ -274,12 +274,12 @@ def main(argv=None):
 
     # Vocoders on ground-truth Mel.
     sec = len(audio) * F.LENGTH / F.SAMPLE_RATE
-    wav_mcnn = np.concatenate([b.vocode(mel_true[i:i + 16]) for i in range(0, len(audio), 16)])
-    t_mcnn = per_second(lambda: [b.vocode(mel_true[i:i + 1]) for i in range(min(20, len(audio)))],
-                        min(20, len(audio)) * F.LENGTH / F.SAMPLE_RATE)
     # The peak limit is the object's, not the vocoder's: Griffin-Lim is also scored with it and
     # the MCNN without it, so that either pair compares like with like.
     wav_free = np.concatenate([b.vocode(mel_true[i:i + 16], limit=False) for i in range(0, len(audio), 16)])
+    wav_mcnn = limit_peak(wav_free)
+    t_mcnn = per_second(lambda: [b.vocode(mel_true[i:i + 1]) for i in range(min(20, len(audio)))],
+                        min(20, len(audio)) * F.LENGTH / F.SAMPLE_RATE)
     vocoders = {"mcnn": dict(spectral_scores(wav_mcnn, audio), seconds_per_audio_second=t_mcnn,
                              refine_rounds=b.refine_rounds, pghi_bins=b.pghi_bins,
                              sc_without_peak_limit=spectral_scores(wav_free, audio)["sc"])}

@@ -169,8 +169,8 @@ def rounds(x, mel, iterations, unit=_unit, pghi_bins=0):
         if r == 0 and pghi_bins:
             # Integrated from the magnitude, not differentiated: gradients reach the low band
             # through its magnitude only.
-            ph = np.stack([pghi(mb, pb, pghi_bins)[:pghi_bins]
-                           for mb, pb in zip(mag.detach().numpy(), torch.angle(u).detach().numpy())])
+            ph = np.stack([pghi(mb, pb, pghi_bins)
+                           for mb, pb in zip(mag.detach().numpy(), torch.angle(u[..., :pghi_bins, :]).detach().numpy())])
             low = torch.polar(torch.ones_like(mag[..., :pghi_bins, :]), torch.from_numpy(ph).to(mag.dtype))
             u = torch.cat([low, u[..., pghi_bins:, :]], dim=-2)
         x = _istft(mag * u, window, n_frames)

@@ -30,10 +30,10 @@ def mcnn_from_run(run):
     return mcnn_from_checkpoint(torch.load(checkpoint(Path(run)), weights_only=False)).eval()
 
 
-def vocode_with(model, mel, rounds):
+def vocode_with(model, mel, rounds, pghi_bins=0):
     with torch.no_grad():
         wave, mask = model(torch.as_tensor(mel))
-    return R.limit_peak(R.refine((wave * (mask > MASK_THRESHOLD)).numpy(), mel, rounds))
+    return R.limit_peak(R.refine((wave * (mask > MASK_THRESHOLD)).numpy(), mel, rounds, pghi_bins))
 
 
 def band_errors(pred, target):
@@ -53,7 +53,8 @@ def main(argv=None):
     ap.add_argument("--data", default=None)
     ap.add_argument("--rounds", type=int, nargs="+", default=[0, 2, 8])
     ap.add_argument("--pghi-hz", type=float, default=None,
-                    help="the first round's phase below this from PGHI (default: the bundle's mcnn_pghi_hz; 0: off)")
+                    help="the first round's phase below this from PGHI (default: the bundle's mcnn_pghi_hz, "
+                         "or off with --mcnn-run; 0: off)")
     a = ap.parse_args(argv)
     torch.set_num_threads(1)
     from .data import DATA, load
@@ -63,7 +64,8 @@ def main(argv=None):
     mel = F.Features().mel(torch.from_numpy(audio)).numpy()
     if a.mcnn_run:
         model = mcnn_from_run(Path(a.runs) / a.mcnn_run)
-        vocode = lambda m, k: vocode_with(model, m, k)
+        pghi_bins = R.phase_bins(a.pghi_hz) if a.pghi_hz is not None else 0  # no bundle to ask
+        vocode = lambda m, k: vocode_with(model, m, k, pghi_bins)
     else:
         b = E.Bundle(a.bundle)
         if a.pghi_hz is not None:
