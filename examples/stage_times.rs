@@ -10,7 +10,7 @@
 
 use std::time::Instant;
 
-use ndm::griffin_lim::{mel_to_linear, refine, REFINE_NNLS_ITERATIONS};
+use ndm::griffin_lim::{mel_to_linear, refine, seed_noise, REFINE_NNLS_ITERATIONS};
 use ndm::resample::Resampler;
 use ndm::{default_bundle_dir, Engine, EngineOptions, GenerateRequest, Synth, Vocoder};
 
@@ -60,6 +60,11 @@ fn main() -> Result<(), ndm::NdmError> {
         sample_rate: 48_000,
         trim: false,
     };
+    let by_pghi = GenerateRequest {
+        vocoder: Vocoder::Pghi { rounds: None },
+        ..req.clone()
+    };
+    let noise = seed_noise(init.len());
     let native = GenerateRequest {
         sample_rate: engine.bundle().spec.sample_rate,
         ..req.clone()
@@ -77,6 +82,20 @@ fn main() -> Result<(), ndm::NdmError> {
         (
             "mcnn 1 s".into(),
             Box::new(|| drop(engine.mcnn_only(mel.view()))),
+        ),
+        (
+            "decoder then mcnn".into(),
+            Box::new(|| {
+                let m = engine.decode_mel(crash, &z).unwrap();
+                drop(engine.mcnn_only(m.view()))
+            }),
+        ),
+        (
+            "mcnn then refine".into(),
+            Box::new(|| {
+                let w = engine.mcnn_only(mel.view()).unwrap();
+                drop(refine(fx, linear.view(), &w, rounds, pghi))
+            }),
         ),
         (
             "mel_to_linear".into(),
@@ -97,6 +116,10 @@ fn main() -> Result<(), ndm::NdmError> {
             Box::new(|| drop(refine(fx, linear.view(), &init, rounds, pghi))),
         ),
         (
+            "pghi vocoder: the same from a seed noise".into(),
+            Box::new(|| drop(refine(fx, linear.view(), &noise, rounds, pghi))),
+        ),
+        (
             format!(
                 "resample 1 s {} -> 48000 Hz",
                 engine.bundle().spec.sample_rate
@@ -110,6 +133,10 @@ fn main() -> Result<(), ndm::NdmError> {
         (
             "generate 1 s @ 48 kHz (no trim)".into(),
             Box::new(|| drop(engine.generate(&req))),
+        ),
+        (
+            "generate 1 s @ 48 kHz, pghi vocoder".into(),
+            Box::new(|| drop(engine.generate(&by_pghi))),
         ),
         (
             "generate 1 s @ 48 kHz, no PGHI".into(),

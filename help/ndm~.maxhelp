@@ -2729,13 +2729,13 @@
 									"patching_rect": [
 										300.0,
 										145.0,
-										160.0,
+										97.0,
 										22.0
 									],
 									"outlettype": [
 										""
 									],
-									"text": "vocoder griffinlim 16"
+									"text": "vocoder pghi"
 								}
 							},
 							{
@@ -2747,13 +2747,13 @@
 									"patching_rect": [
 										300.0,
 										170.0,
-										55.0,
+										160.0,
 										22.0
 									],
 									"outlettype": [
 										""
 									],
-									"text": "trim 0"
+									"text": "vocoder griffinlim 16"
 								}
 							},
 							{
@@ -2771,7 +2771,7 @@
 									"outlettype": [
 										""
 									],
-									"text": "trim 1"
+									"text": "trim 0"
 								}
 							},
 							{
@@ -2783,6 +2783,24 @@
 									"patching_rect": [
 										300.0,
 										220.0,
+										55.0,
+										22.0
+									],
+									"outlettype": [
+										""
+									],
+									"text": "trim 1"
+								}
+							},
+							{
+								"box": {
+									"id": "obj-15",
+									"maxclass": "message",
+									"numinlets": 2,
+									"numoutlets": 1,
+									"patching_rect": [
+										300.0,
+										245.0,
 										41.0,
 										22.0
 									],
@@ -2794,7 +2812,7 @@
 							},
 							{
 								"box": {
-									"id": "obj-15",
+									"id": "obj-16",
 									"maxclass": "newobj",
 									"numinlets": 1,
 									"numoutlets": 0,
@@ -2809,7 +2827,7 @@
 							},
 							{
 								"box": {
-									"id": "obj-16",
+									"id": "obj-17",
 									"maxclass": "newobj",
 									"numinlets": 1,
 									"numoutlets": 2,
@@ -2828,7 +2846,7 @@
 							},
 							{
 								"box": {
-									"id": "obj-17",
+									"id": "obj-18",
 									"maxclass": "message",
 									"numinlets": 2,
 									"numoutlets": 1,
@@ -2846,7 +2864,7 @@
 							},
 							{
 								"box": {
-									"id": "obj-18",
+									"id": "obj-19",
 									"maxclass": "newobj",
 									"numinlets": 1,
 									"numoutlets": 2,
@@ -2865,7 +2883,7 @@
 							},
 							{
 								"box": {
-									"id": "obj-19",
+									"id": "obj-20",
 									"maxclass": "newobj",
 									"numinlets": 2,
 									"numoutlets": 1,
@@ -2883,7 +2901,7 @@
 							},
 							{
 								"box": {
-									"id": "obj-20",
+									"id": "obj-21",
 									"maxclass": "ezdac~",
 									"numinlets": 2,
 									"numoutlets": 0,
@@ -3044,11 +3062,23 @@
 							{
 								"patchline": {
 									"source": [
+										"obj-15",
+										0
+									],
+									"destination": [
+										"obj-2",
+										0
+									]
+								}
+							},
+							{
+								"patchline": {
+									"source": [
 										"obj-2",
 										2
 									],
 									"destination": [
-										"obj-15",
+										"obj-16",
 										0
 									]
 								}
@@ -3060,18 +3090,6 @@
 										0
 									],
 									"destination": [
-										"obj-17",
-										0
-									]
-								}
-							},
-							{
-								"patchline": {
-									"source": [
-										"obj-17",
-										0
-									],
-									"destination": [
 										"obj-18",
 										0
 									]
@@ -3104,11 +3122,23 @@
 							{
 								"patchline": {
 									"source": [
-										"obj-19",
+										"obj-20",
 										0
 									],
 									"destination": [
+										"obj-21",
+										0
+									]
+								}
+							},
+							{
+								"patchline": {
+									"source": [
 										"obj-20",
+										0
+									],
+									"destination": [
+										"obj-21",
 										1
 									]
 								}

@@ -62,11 +62,25 @@ pub struct BundleSpec {
     /// gradients ([`crate::pghi`]); 0 or absent: off.
     #[serde(default)]
     pub mcnn_pghi_hz: f32,
+    /// The vocoder a bang uses unless told otherwise (absent: the MCNN).
+    #[serde(default)]
+    pub vocoder: ModelVocoder,
     pub models: ModelsSpec,
     pub latent: LatentSpec,
     /// Provenance, free-form, not read by Rust.
     #[serde(default)]
     pub training: serde_json::Value,
+}
+
+/// bundle.json's `vocoder`: which vocoder the model's evaluation chose for a bang.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum ModelVocoder {
+    /// The MCNN, then `mcnn_refine` rounds.
+    #[default]
+    Mcnn,
+    /// No network: `mcnn_refine` rounds from a seeded noise, the first with PGHI's phase.
+    Pghi,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -493,6 +507,12 @@ pub fn validate_spec(s: &BundleSpec, path: &Path) -> Result<(), NdmError> {
     if let Err(e) = crate::pghi::check_band_edge(s.mcnn_pghi_hz, s.sample_rate) {
         return bad("mcnn_pghi_hz", e);
     }
+    if s.vocoder == ModelVocoder::Pghi && s.mcnn_refine == 0 {
+        return bad(
+            "vocoder",
+            "\"pghi\" needs mcnn_refine ≥ 1 (its rounds)".into(),
+        );
+    }
     let optional = s.models.classifier.iter().map(|f| ("models.classifier", f));
     for (name, f) in [
         ("models.encoder", &s.models.encoder),
@@ -669,6 +689,7 @@ pub(crate) mod tests {
             mask_threshold: 0.5,
             mcnn_refine: 0,
             mcnn_pghi_hz: 0.0,
+            vocoder: ModelVocoder::Mcnn,
             models: ModelsSpec {
                 encoder: model("encoder.onnx"),
                 decoder: model("decoder.onnx"),

@@ -1,15 +1,16 @@
 //! The real [`Synth`]: ONNX Runtime sessions for the encoder, decoder and MCNN of a bundle.
 //!
 //! Generation: one-hot class + z → decoder → standardised log-Mel → Mel magnitudes (BUNDLE.md
-//! step 6) → [trim frames] → MCNN (or Griffin-Lim) → `wave · (mask > mask_threshold)` →
-//! [trim samples + fade] → resample to the requested rate.
+//! step 6) → [trim frames] → the vocoder: the MCNN (`wave · (mask > mask_threshold)`, then the
+//! model's Griffin-Lim rounds), PGHI (the rounds from a seeded noise, no network) or
+//! Griffin-Lim → [trim samples + fade] → resample to the requested rate.
 //!
 //! Trim rule (`GenerateRequest::trim`):
 //! * frames: the per-frame Mel energy `e_t = Σ_m mel[m, t]`; the last frame with
 //!   `e_t > TRIM_FRAME_REL · max_t e_t` (−60 dB) plus `TRIM_FRAME_MARGIN` frames is kept, the
 //!   vocoder runs on those frames only (the MCNN's time axis is dynamic). At least one frame.
-//! * samples: cut after the last sample where the mask is on (MCNN) or, for Griffin-Lim, after
-//!   the last sample above −60 dB of the peak; the last `FADE_MS` before the cut fade linearly to
+//! * samples: cut after the last sample where the mask is on (MCNN) or, for PGHI and
+//!   Griffin-Lim, after the last sample above −60 dB of the peak; the last `FADE_MS` before the cut fade linearly to
 //!   0. A sound with nothing left keeps `FADE_MS` of silence.
 //!
 //! Without trim the full `frames·hop` samples are rendered and nothing is cut.
@@ -30,10 +31,10 @@ use ort::session::Session;
 use ort::value::{TensorElementType, TensorRef, ValueType};
 use parking_lot::Mutex;
 
-use crate::bundle::{Bundle, ModelKind};
+use crate::bundle::{Bundle, ModelKind, ModelVocoder};
 use crate::error::{check_finite, NdmError};
 use crate::features::FeatureExtractor;
-use crate::griffin_lim::{griffin_lim_mel, refine_mel};
+use crate::griffin_lim::{griffin_lim_mel, refine_mel, seed_noise};
 use crate::pghi::{check_band_edge, phase_bins};
 use crate::resample::Resampler;
 use crate::synth::{Encoded, GenerateRequest, ModelInfo, Sound, Synth, Vocoder};
@@ -481,8 +482,10 @@ impl Engine {
                 "output sample rate must be positive".into(),
             ));
         }
-        if let Vocoder::McnnRefined { rounds } = req.vocoder {
-            check_refine_rounds(rounds)?;
+        match self.resolve(req.vocoder) {
+            Vocoder::McnnRefined { rounds } => check_refine_rounds(rounds)?,
+            Vocoder::Pghi { rounds } => drop(self.pghi_rounds(rounds)?),
+            _ => {}
         }
         Ok(())
     }
@@ -684,8 +687,9 @@ impl Engine {
         mel: ArrayView2<f32>,
         vocoder: Vocoder,
     ) -> Result<Vec<f32>, NdmError> {
-        let mut out = match vocoder {
+        let mut out = match self.resolve(vocoder) {
             Vocoder::GriffinLim { iterations } => griffin_lim_mel(&self.features, mel, iterations),
+            Vocoder::Pghi { rounds } => self.pghi_vocode(mel, rounds)?,
             mcnn => self.refine(mel, self.run_mcnn(mel)?.0, self.mcnn_rounds(mcnn))?,
         };
         limit_peak(&mut out);
@@ -707,6 +711,42 @@ impl Engine {
         let out = refine_mel(&self.features, mel, &samples, rounds, self.pghi_bins);
         check_model_finite("griffin-lim refinement", &out)?;
         Ok(out)
+    }
+
+    /// The PGHI vocoder: the rounds from [`seed_noise`], the first with PGHI's phase over the
+    /// model's band, or the whole band if it has none.
+    fn pghi_vocode(&self, mel: ArrayView2<f32>, rounds: Option<u32>) -> Result<Vec<f32>, NdmError> {
+        let rounds = self.pghi_rounds(rounds)?;
+        let bins = match self.pghi_bins {
+            0 => self.bundle.spec.stft.n_fft / 2 + 1,
+            b => b,
+        };
+        let noise = seed_noise(mel.ncols() * self.bundle.spec.stft.hop);
+        let out = refine_mel(&self.features, mel, &noise, rounds, bins);
+        check_model_finite("pghi vocoder", &out)?;
+        Ok(out)
+    }
+
+    /// The PGHI vocoder's rounds: its own, else the model's; at least 1 (0 would return the
+    /// seed noise).
+    fn pghi_rounds(&self, rounds: Option<u32>) -> Result<u32, NdmError> {
+        let r = rounds.unwrap_or(self.mcnn_refine);
+        check_refine_rounds(r)?;
+        if r == 0 {
+            return Err(NdmError::BadInput(
+                "the pghi vocoder needs at least 1 round".into(),
+            ));
+        }
+        Ok(r)
+    }
+
+    /// `vocoder` with [`Vocoder::Model`] replaced by the bundle's choice.
+    pub fn resolve(&self, vocoder: Vocoder) -> Vocoder {
+        match (vocoder, self.bundle.spec.vocoder) {
+            (Vocoder::Model, ModelVocoder::Mcnn) => Vocoder::Mcnn,
+            (Vocoder::Model, ModelVocoder::Pghi) => Vocoder::Pghi { rounds: None },
+            (v, _) => v,
+        }
     }
 
     /// The MCNN's masked output `[T·hop]` for Mel magnitudes `[n_mels, T]`, without the
@@ -743,17 +783,15 @@ impl Engine {
             mel.ncols()
         };
         let mel = mel.slice(s![.., ..t]);
-        let (mut samples, end) = match req.vocoder {
+        let (mut samples, end) = match self.resolve(req.vocoder) {
             Vocoder::GriffinLim { iterations } => {
                 let y = griffin_lim_mel(&self.features, mel, iterations);
-                let peak = y.iter().fold(0f32, |m, v| m.max(v.abs()));
-                let end = if peak > 0.0 {
-                    y.iter()
-                        .rposition(|v| v.abs() > GL_TAIL_REL * peak)
-                        .map_or(0, |i| i + 1)
-                } else {
-                    0
-                };
+                let end = tail_end(&y);
+                (y, end)
+            }
+            Vocoder::Pghi { rounds } => {
+                let y = self.pghi_vocode(mel, rounds)?;
+                let end = tail_end(&y);
                 (y, end)
             }
             mcnn => {
@@ -850,6 +888,19 @@ fn limit_peak(samples: &mut [f32]) {
     if peak > 1.0 {
         let g = 1.0 / peak;
         samples.iter_mut().for_each(|v| *v *= g);
+    }
+}
+
+/// One past the last sample above `GL_TAIL_REL` of the peak (0 if silent): the end of a sound
+/// from a vocoder without a mask.
+fn tail_end(y: &[f32]) -> usize {
+    let peak = y.iter().fold(0f32, |m, v| m.max(v.abs()));
+    if peak > 0.0 {
+        y.iter()
+            .rposition(|v| v.abs() > GL_TAIL_REL * peak)
+            .map_or(0, |i| i + 1)
+    } else {
+        0
     }
 }
 

@@ -19,11 +19,18 @@ impl Sound {
 /// Which vocoder turns the decoded Mel spectrogram into a waveform.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub enum Vocoder {
-    /// The MCNN, then the model's own Griffin-Lim refinement (bundle.json `mcnn_refine`).
+    /// The model's own: the vocoder bundle.json's `vocoder` names (`Mcnn` if absent), with the
+    /// model's rounds.
     #[default]
+    Model,
+    /// The MCNN, then the model's own Griffin-Lim refinement (bundle.json `mcnn_refine`).
     Mcnn,
     /// The MCNN, then `rounds` Griffin-Lim rounds started from its output (0: the MCNN alone).
     McnnRefined { rounds: u32 },
+    /// No network: Griffin-Lim rounds started from a seeded noise, the first taking the phase
+    /// of every coefficient PGHI reaches from the magnitude (`None`: the model's rounds; at
+    /// least 1).
+    Pghi { rounds: Option<u32> },
     /// Griffin-Lim from random phases.
     GriffinLim { iterations: u32 },
 }

@@ -232,3 +232,25 @@ fn pghi_band_is_shown_and_bounded() {
         assert!(err.contains("11025"), "{bad}: {err}");
     }
 }
+
+#[test]
+fn pghi_vocoder_renders_and_needs_a_round() {
+    let d = tmp("render-pghi-vocoder");
+    let out = ndm(
+        &d,
+        &["render", "-c", "snare", "--vocoder", "pghi", "-o", "p"],
+    );
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let (spec, len) = wav(&d.join("p").join("ndm-snare.wav"));
+    assert!(spec.sample_rate == 22050 && len > 0);
+    let out = ndm(&d, &["render", "--vocoder", "pghi", "--refine", "0"]);
+    assert!(!out.status.success());
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("at least 1 round"), "{err}");
+    let info = String::from_utf8_lossy(&ndm(&d, &["info"]).stdout).to_string();
+    assert!(info.contains("vocoder     MCNN"), "{info}");
+}

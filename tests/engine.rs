@@ -310,3 +310,54 @@ fn pghi_band_changes_the_low_band_and_can_be_turned_off() {
         }
     }
 }
+
+#[test]
+fn pghi_vocoder_renders_without_the_mcnn() {
+    let Some(e) = engine("pghi_vocoder") else {
+        return;
+    };
+    let sr = e.info().sample_rate;
+    let pghi = Vocoder::Pghi { rounds: None };
+    let a = e.generate(&request(e, 0, sr, false, pghi)).unwrap();
+    assert_eq!(a.samples.len(), e.bundle().spec.length_samples);
+    let peak = a.samples.iter().fold(0f32, |m, v| m.max(v.abs()));
+    assert!(peak > 0.0 && peak <= 1.0, "peak {peak}");
+    // Deterministic: the seed noise is fixed.
+    assert_eq!(a, e.generate(&request(e, 0, sr, false, pghi)).unwrap());
+    assert_ne!(
+        a.samples,
+        e.generate(&request(e, 0, sr, false, Vocoder::Mcnn))
+            .unwrap()
+            .samples
+    );
+    // More rounds change the sound; trimmed, it ends where it falls below -60 dB, faded.
+    let three = Vocoder::Pghi { rounds: Some(3) };
+    assert_ne!(
+        a.samples,
+        e.generate(&request(e, 0, sr, false, three))
+            .unwrap()
+            .samples
+    );
+    let t = e.generate(&request(e, 0, sr, true, pghi)).unwrap();
+    assert!(!t.samples.is_empty() && t.samples.len() <= a.samples.len());
+    assert_eq!(*t.samples.last().unwrap(), 0.0);
+    for (rounds, word) in [(0, "at least 1"), (65, "limit")] {
+        let r = request(
+            e,
+            0,
+            sr,
+            false,
+            Vocoder::Pghi {
+                rounds: Some(rounds),
+            },
+        );
+        match e.generate(&r) {
+            Err(NdmError::BadInput(m)) => assert!(m.contains(word), "{m}"),
+            other => panic!("{rounds} rounds: {other:?}"),
+        }
+    }
+    // The vocoder stage alone, as benchmarks call it.
+    let mel = e.decode_mel(0, &e.info().latent.class_means[0]).unwrap();
+    let v = e.vocode_frames(mel.view(), pghi).unwrap();
+    assert_eq!(v.len(), mel.ncols() * e.bundle().spec.stft.hop);
+}

@@ -19,7 +19,7 @@ use std::path::{Path, PathBuf};
 use ndarray::Array2;
 use ndm::bundle::Bundle;
 use ndm::features::FeatureExtractor;
-use ndm::griffin_lim::refine_mel;
+use ndm::griffin_lim::{refine_mel, seed_noise};
 
 const MEL_RTOL: f64 = 1e-4;
 const MEL_FLOOR: f64 = 1e-6;
@@ -53,6 +53,9 @@ struct Golden {
     /// Every 16th sample of the whole refined sound (absent in older goldens).
     #[serde(default)]
     refine_check_strided: Vec<f32>,
+    /// The PGHI vocoder on the input's Mel, every 16th sample (absent in older goldens).
+    #[serde(default)]
+    pghi_check_strided: Vec<f32>,
 }
 
 fn to_array(name: &str, field: &str, rows: &[Vec<f32>], shape: (usize, usize)) -> Array2<f32> {
@@ -230,6 +233,30 @@ fn features_match_python() {
         assert!(
             d <= REFINE_RTOL,
             "{name}: whole refinement differs by {d:e} of its peak"
+        );
+
+        // The PGHI vocoder: the same rounds from the seed noise, PGHI over the model's band
+        // (or all bins), as Engine::pghi_vocode runs them.
+        let bins = match g.refine_pghi_bins {
+            0 => cfg.n_fft / 2 + 1,
+            b => b,
+        };
+        let noise = seed_noise(ref_mel.ncols() * cfg.hop);
+        let out = refine_mel(&fx, ref_mel.view(), &noise, g.refine_rounds, bins);
+        let strided: Vec<f32> = out.iter().step_by(16).copied().collect();
+        let want = &g.pghi_check_strided;
+        assert_eq!(strided.len(), want.len(), "{name}: PGHI vocoder length");
+        let peak = want.iter().fold(0f32, |m, v| m.max(v.abs()));
+        assert!(peak > 0.1, "{name}: the PGHI vocoder's golden is silent");
+        let d = strided
+            .iter()
+            .zip(want)
+            .fold(0f32, |m, (a, b)| m.max((a - b).abs()))
+            / peak;
+        eprintln!("{name}: PGHI vocoder (every 16th sample) max diff {d:.2e} of its peak");
+        assert!(
+            d <= REFINE_RTOL,
+            "{name}: PGHI vocoder differs by {d:e} of its peak"
         );
     }
 }

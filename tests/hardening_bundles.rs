@@ -356,6 +356,23 @@ fn cases() -> Vec<Case> {
             &["\"2150\"", "f32"],
         ),
         case(
+            "vocoder unknown",
+            |d| edit(d, |v| v["vocoder"] = json!("wavenet")),
+            json_err,
+            &["wavenet", "mcnn", "pghi"],
+        ),
+        case(
+            "vocoder pghi without rounds",
+            |d| {
+                edit(d, |v| {
+                    v["vocoder"] = json!("pghi");
+                    v["mcnn_refine"] = json!(0);
+                })
+            },
+            invalid,
+            &["vocoder", "pghi", "mcnn_refine"],
+        ),
+        case(
             "format_version 2",
             |d| edit(d, |v| v["format_version"] = json!(2)),
             invalid,
@@ -664,7 +681,7 @@ fn unknown_fields_are_ignored() {
     }
     let dir = copy_fixture("unknown");
     edit(&dir, |v| {
-        v["vocoder"] = json!({"kind": "hifigan", "upsample": [8, 8, 4]});
+        v["hifigan"] = json!({"kind": "hifigan", "upsample": [8, 8, 4]});
         v["stft"]["center"] = json!(true);
         v["models"]["mcnn"]["opset"] = json!(17);
         v["training"] = json!({"anything": [1, "x", null]});
@@ -705,6 +722,39 @@ fn classifier_is_optional() {
     for d in [with, without] {
         let _ = fs::remove_dir_all(d);
     }
+}
+
+/// bundle.json's `vocoder` picks what a bang (`Vocoder::Model`) plays; absent, the MCNN.
+#[test]
+fn bundle_names_the_bang_vocoder() {
+    if !have_fixture() {
+        return;
+    }
+    use ndm::synth::{GenerateRequest, Vocoder};
+    let dir = copy_fixture("vocoder-pghi");
+    edit(&dir, |v| v["vocoder"] = json!("pghi"));
+    let pghi = Engine::load(&dir).unwrap();
+    let mcnn = Engine::load(fixture()).unwrap();
+    assert_eq!(mcnn.resolve(Vocoder::Model), Vocoder::Mcnn);
+    assert_eq!(pghi.resolve(Vocoder::Model), Vocoder::Pghi { rounds: None });
+    // Explicit choices are kept.
+    assert_eq!(pghi.resolve(Vocoder::Mcnn), Vocoder::Mcnn);
+    let req = |vocoder| GenerateRequest {
+        class: 0,
+        z: mcnn.info().latent.class_means[0].clone(),
+        vocoder,
+        sample_rate: 22050,
+        trim: false,
+    };
+    let bang = pghi.generate(&req(Vocoder::Model)).unwrap().samples;
+    assert_eq!(
+        bang,
+        mcnn.generate(&req(Vocoder::Pghi { rounds: None }))
+            .unwrap()
+            .samples
+    );
+    assert_ne!(bang, mcnn.generate(&req(Vocoder::Model)).unwrap().samples);
+    let _ = fs::remove_dir_all(dir);
 }
 
 /// The same corrupt bundles through the object: `model <folder>` reports one error, the

@@ -332,7 +332,7 @@ fn attribute_values_round_trip() {
     assert_eq!(obj.attribute_value("range"), Some(vec![f(1.0)]));
     assert_eq!(obj.attribute_value("seed"), Some(vec![Atom::Int(0)]));
     assert_eq!(obj.attribute_value("autorender"), Some(vec![Atom::Int(0)]));
-    assert_eq!(obj.attribute_value("vocoder"), Some(vec![s("mcnn")]));
+    assert_eq!(obj.attribute_value("vocoder"), Some(vec![s("model")]));
     assert_eq!(obj.attribute_value("trim"), Some(vec![Atom::Int(1)]));
     assert_eq!(obj.attribute_value("nonsense"), None);
     assert_eq!(obj.attribute_value("bang"), None);
@@ -364,6 +364,11 @@ fn attribute_values_round_trip() {
             "{name}"
         );
     }
+    for v in [&[s("pghi"), Atom::Int(3)][..], &[s("pghi")], &[s("model")]] {
+        obj.handle(0, "vocoder", v);
+        assert_eq!(obj.attribute_value("vocoder").as_deref(), Some(v));
+    }
+    obj.handle(0, "vocoder", &[s("griffinlim"), Atom::Int(8)]);
     // Every attribute of the table has a value; restoring all of them as box arguments of a
     // fresh object reproduces the state.
     let mut args = Vec::new();
@@ -421,7 +426,7 @@ fn error_wording_names_the_message_once() {
         (
             "vocoder",
             vec![s("x")],
-            "vocoder: expected mcnn or griffinlim, got `x`",
+            "vocoder: expected model or pghi or mcnn or griffinlim, got `x`",
         ),
         ("xy", vec![f(2.0), f(0.5)], "xy: x: 2 is out of range 0..1"),
         (

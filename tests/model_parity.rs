@@ -24,6 +24,9 @@ struct Golden {
     /// Every 16th sample of the whole refined sound (absent in older goldens).
     #[serde(default)]
     refined_strided: Vec<f32>,
+    /// Every 16th sample of the PGHI vocoder's sound (absent in older goldens).
+    #[serde(default)]
+    pghi_vocoded_strided: Vec<f32>,
 }
 
 fn max_abs_diff(a: &[f32], b: &[f32]) -> f32 {
@@ -106,6 +109,31 @@ fn engine_matches_pytorch_on_golden_inputs() {
         assert!(
             ds < 1e-2,
             "{}: whole refined waveform differs by {ds} of its peak",
+            path.display()
+        );
+
+        // The PGHI vocoder: no MCNN, so only the decoder's differences carry on.
+        let by_pghi = render(Vocoder::Pghi { rounds: None });
+        let strided: Vec<f32> = by_pghi.iter().step_by(16).copied().collect();
+        assert_eq!(
+            strided.len(),
+            g.pghi_vocoded_strided.len(),
+            "{}",
+            path.display()
+        );
+        let peak = g
+            .pghi_vocoded_strided
+            .iter()
+            .fold(0f32, |m, v| m.max(v.abs()));
+        assert!(peak > 0.0, "{}: silent PGHI golden", path.display());
+        let dp = max_abs_diff(&strided, &g.pghi_vocoded_strided) / peak;
+        eprintln!(
+            "{}: the PGHI vocoder's sound differs by {dp:.2e} of its peak",
+            path.display()
+        );
+        assert!(
+            dp < 1e-2,
+            "{}: the PGHI vocoder's sound differs by {dp} of its peak",
             path.display()
         );
         checked += 1;

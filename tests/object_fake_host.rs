@@ -390,6 +390,24 @@ fn exercise(spec: &messages::MessageSpec) {
             assert_eq!(fx.obj.snapshot().vocoder, VocoderCmd::Mcnn { refine: None });
             fx.bang();
             assert_eq!(fx.obj.current_request().unwrap().vocoder, Vocoder::Mcnn);
+            fx.send(0, "vocoder", &[s("pghi"), f(3.0)]);
+            assert_eq!(
+                fx.obj.snapshot().vocoder,
+                VocoderCmd::Pghi { rounds: Some(3) }
+            );
+            fx.bang();
+            let req = fx.obj.current_request().unwrap();
+            assert_eq!(req.vocoder, Vocoder::Pghi { rounds: Some(3) });
+            assert_eq!(fx.buffer("drums"), fx.expected());
+            fx.send(0, "vocoder", &[s("pghi")]);
+            fx.bang();
+            let req = fx.obj.current_request().unwrap();
+            assert_eq!(req.vocoder, Vocoder::Pghi { rounds: None });
+            fx.send(0, "vocoder", &[s("model")]);
+            assert_eq!(fx.obj.snapshot().vocoder, VocoderCmd::Model);
+            fx.bang();
+            assert_eq!(fx.obj.current_request().unwrap().vocoder, Vocoder::Model);
+            assert_eq!(fx.buffer("drums"), fx.expected());
             fx.no_errors();
         }
         (0, "autorender") => {
@@ -649,6 +667,9 @@ fn bad_messages_give_one_error_and_keep_state() {
         (0, "vocoder", vec![s("mcnn"), f(65.0)]),
         (0, "vocoder", vec![s("mcnn"), f(-1.0)]),
         (0, "vocoder", vec![s("griffinlim"), f(0.0)]),
+        (0, "vocoder", vec![s("pghi"), f(0.0)]),
+        (0, "vocoder", vec![s("pghi"), f(65.0)]),
+        (0, "vocoder", vec![s("model"), f(2.0)]),
         (0, "vocoder", vec![s("griffinlim"), f(1e6)]),
         (0, "autorender", vec![f(2.0)]),
         (0, "autorender", vec![s("on")]),

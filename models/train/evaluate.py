@@ -14,7 +14,7 @@ from tqdm import tqdm
 
 from . import features as F
 from .classifier import predict, train_classifier
-from .refine import limit_peak, phase_bins, refine
+from .refine import limit_peak, pghi_vocode, phase_bins, refine
 from .labels import CLASSES
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -30,6 +30,7 @@ class Bundle:
         self.cfg = json.loads((self.path / "bundle.json").read_text())
         self.refine_rounds = self.cfg.get("mcnn_refine", 0)  # absent in older bundles
         self.pghi_bins = phase_bins(self.cfg.get("mcnn_pghi_hz", 0.0))  # absent: off
+        self.vocoder = self.cfg.get("vocoder", "mcnn")  # absent in older bundles
         opts = ort.SessionOptions()
         opts.intra_op_num_threads = threads
         self.enc = ort.InferenceSession(str(self.path / "encoder.onnx"), opts)
@@ -68,12 +69,16 @@ class Bundle:
             by_rec.append(int(np.argmin(((rec - xs) ** 2).mean(axis=(1, 2, 3)))))
         return by_clf, np.array(by_rec)
 
-    def vocode(self, mel, refine_rounds=None, limit=True):
-        """The MCNN's masked output, then the bundle's Griffin-Lim rounds (the first with the
-        low band's phase from PGHI if the bundle asks) and the peak limit, as the engine does."""
-        wave, mask = self.mcnn.run(None, {"mel": mel.astype(np.float32)})
+    def vocode(self, mel, refine_rounds=None, limit=True, vocoder=None):
+        """The bundle's vocoder (or `vocoder`), as the engine runs it: the MCNN's masked output
+        or, for "pghi", a seeded noise; then the bundle's Griffin-Lim rounds (the first with the
+        low band's phase from PGHI if the bundle asks) and the peak limit."""
         rounds = self.refine_rounds if refine_rounds is None else refine_rounds
-        out = refine(wave * (mask > self.cfg["mask_threshold"]), mel, rounds, self.pghi_bins)
+        if (vocoder or self.vocoder) == "pghi":
+            out = pghi_vocode(mel, rounds, self.pghi_bins)
+        else:
+            wave, mask = self.mcnn.run(None, {"mel": mel.astype(np.float32)})
+            out = refine(wave * (mask > self.cfg["mask_threshold"]), mel, rounds, self.pghi_bins)
         return limit_peak(out) if limit else out
 
 
@@ -251,6 +256,9 @@ def main(argv=None):
     ap.add_argument("--classifier-epochs", type=int, default=30)
     ap.add_argument("--max-valid", type=int, default=None)
     ap.add_argument("--classifier-threads", type=int, default=2)
+    ap.add_argument("--vocoder", choices=("mcnn", "pghi"), default=None,
+                    help="judge the chain and the prior samples through this vocoder instead of the bundle's "
+                         "(writes metrics-<vocoder>.json beside metrics.json, and no report)")
     ap.add_argument("--classifier-cache", default=str(ROOT / "models" / "runs"),
                     help="folder for the trained yardstick classifier ('' to retrain every time)")
     a = ap.parse_args(argv)
@@ -259,6 +267,8 @@ def main(argv=None):
 
     ds = load(a.data or DATA / "cache" / "dataset.npz")
     b = Bundle(a.bundle)
+    if a.vocoder:
+        b.vocoder = a.vocoder
     valid = np.nonzero(ds["valid"])[0][: a.max_valid]
     audio, labels = ds["audio"][valid], ds["label"][valid]
     feats = F.Features()
@@ -276,17 +286,22 @@ def main(argv=None):
     sec = len(audio) * F.LENGTH / F.SAMPLE_RATE
     # The peak limit is the object's, not the vocoder's: Griffin-Lim is also scored with it and
     # the MCNN without it, so that either pair compares like with like.
-    wav_free = np.concatenate([b.vocode(mel_true[i:i + 16], limit=False) for i in range(0, len(audio), 16)])
-    wav_mcnn = limit_peak(wav_free)
-    t_mcnn = per_second(lambda: [b.vocode(mel_true[i:i + 1]) for i in range(min(20, len(audio)))],
-                        min(20, len(audio)) * F.LENGTH / F.SAMPLE_RATE)
-    vocoders = {"mcnn": dict(spectral_scores(wav_mcnn, audio), seconds_per_audio_second=t_mcnn,
-                             refine_rounds=b.refine_rounds, pghi_bins=b.pghi_bins,
-                             sc_without_peak_limit=spectral_scores(wav_free, audio)["sc"])}
+    n_timed = min(20, len(audio))
+    vocoders = {}
+    for name in ("mcnn", "pghi") if b.refine_rounds else ("mcnn",):
+        wav_free = np.concatenate([b.vocode(mel_true[i:i + 16], limit=False, vocoder=name)
+                                   for i in range(0, len(audio), 16)])
+        t = per_second(lambda: [b.vocode(mel_true[i:i + 1], vocoder=name) for i in range(n_timed)],
+                       n_timed * F.LENGTH / F.SAMPLE_RATE)
+        vocoders[name] = dict(spectral_scores(limit_peak(wav_free), audio), seconds_per_audio_second=t,
+                              refine_rounds=b.refine_rounds, pghi_bins=b.pghi_bins,
+                              sc_without_peak_limit=spectral_scores(wav_free, audio)["sc"])
+        if name == b.vocoder:
+            wav_shipped = limit_peak(wav_free)
     if b.refine_rounds:
-        wav_alone = np.concatenate([b.vocode(mel_true[i:i + 16], 0) for i in range(0, len(audio), 16)])
-        t_alone = per_second(lambda: [b.vocode(mel_true[i:i + 1], 0) for i in range(min(20, len(audio)))],
-                             min(20, len(audio)) * F.LENGTH / F.SAMPLE_RATE)
+        wav_alone = np.concatenate([b.vocode(mel_true[i:i + 16], 0, vocoder="mcnn") for i in range(0, len(audio), 16)])
+        t_alone = per_second(lambda: [b.vocode(mel_true[i:i + 1], 0, vocoder="mcnn") for i in range(n_timed)],
+                             n_timed * F.LENGTH / F.SAMPLE_RATE)
         vocoders["mcnn_alone"] = dict(spectral_scores(wav_alone, audio), seconds_per_audio_second=t_alone)
     for iters in (32, 100):
         # The same sounds as the MCNN's scores: the first 40 alone flattered Griffin-Lim-32
@@ -340,7 +355,8 @@ def main(argv=None):
     summary = {
         "validation_sounds": int(len(audio)),
         "cwae_logmel_l1": cwae["logmel_l1"], "cwae_mel_sc": cwae["mel_sc"],
-        "mcnn_sc": vocoders["mcnn"]["sc"], "mcnn_refine": vocoders["mcnn"]["refine_rounds"],
+        "vocoder": b.vocoder, "mcnn_sc": vocoders["mcnn"]["sc"], "mcnn_refine": vocoders["mcnn"]["refine_rounds"],
+        **({"pghi_sc": vocoders["pghi"]["sc"]} if "pghi" in vocoders else {}),
         "mcnn_alone_sc": vocoders.get("mcnn_alone", vocoders["mcnn"])["sc"], "griffin_lim_32_sc": vocoders["griffin_lim_32"]["sc"],
         "griffin_lim_100_sc": vocoders["griffin_lim_100"]["sc"], "chain_sc": chain["sc"],
         "classifier_real_valid_mean_per_class": float(np.mean(list(real_acc.values()))),
@@ -357,12 +373,16 @@ def main(argv=None):
                        "second_opinions": second},
     }
     bundle_dir = Path(a.bundle)
+    if a.vocoder:
+        (bundle_dir / f"metrics-{a.vocoder}.json").write_text(json.dumps(metrics, indent=1) + "\n")
+        print(json.dumps(summary, indent=1))
+        return
     (bundle_dir / "metrics.json").write_text(json.dumps(metrics, indent=1) + "\n")
 
     rows = []
     for k, cls in enumerate(CLASSES):
         for i in np.nonzero(labels == k)[0][:2]:
-            rows.append((cls, int(i), {"input": audio[i], "cwae": chain_wav[i], "mcnn": wav_mcnn[i]}))
+            rows.append((cls, int(i), {"input": audio[i], "cwae": chain_wav[i], "mcnn": wav_shipped[i]}))
     write_report(bundle_dir / "report", rows, prior_rows, metrics)
     print(json.dumps(summary, indent=1))
 

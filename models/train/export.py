@@ -20,7 +20,7 @@ from .classifier import DrumClassifier
 from .deploy import DeployDecoder, DeployMCNN
 from .labels import CLASSES
 from .mcnn import MASK_THRESHOLD, MCNN, mcnn_from_checkpoint, mcnn_heads
-from .refine import phase_bins, refine
+from .refine import pghi_vocode, phase_bins, refine
 
 ROOT = Path(__file__).resolve().parents[2]
 FORMAT_VERSION = 1
@@ -149,7 +149,7 @@ def sha256(path):
     return hashlib.sha256(Path(path).read_bytes()).hexdigest()
 
 
-def write_bundle(out, name, mean, std, lat, training, mcnn_refine=0, mcnn_pghi_hz=0.0):
+def write_bundle(out, name, mean, std, lat, training, mcnn_refine=0, mcnn_pghi_hz=0.0, vocoder="mcnn"):
     def fl(a):
         return [float(v) for v in np.asarray(a, dtype=np.float32).ravel()]
 
@@ -175,6 +175,7 @@ def write_bundle(out, name, mean, std, lat, training, mcnn_refine=0, mcnn_pghi_h
         "mask_threshold": MASK_THRESHOLD,
         "mcnn_refine": int(mcnn_refine),
         "mcnn_pghi_hz": float(mcnn_pghi_hz),
+        "vocoder": vocoder,
         "models": models,
         "latent": {
             "class_means": [fl(r) for r in lat["class_means"]],
@@ -232,6 +233,9 @@ def write_golden(gdir, bundle_dir, cwae, mcnn, mean, std, mcnn_refine, pghi_hz=0
         # The refinement alone, on inputs Rust reads exactly: the input faded in, towards its Mel.
         ramp = torch.arange(x.shape[1], dtype=torch.float32) / x.shape[1]
         check = refine((x * ramp).numpy(), feats.mel(x).numpy(), mcnn_refine, pghi_bins)
+        # The PGHI vocoder (no network) through the engine, and alone on the exact Mel.
+        pghi_out = pghi_vocode(mel_dec[None].numpy(), mcnn_refine, pghi_bins) if mcnn_refine else np.zeros((1, 0))
+        pghi_check = pghi_vocode(feats.mel(x).numpy(), mcnn_refine, pghi_bins) if mcnn_refine else np.zeros((1, 0))
         rec = {
             "sample_rate": F.SAMPLE_RATE,
             "stft_mag_sum": float(mag.sum()),
@@ -251,6 +255,8 @@ def write_golden(gdir, bundle_dir, cwae, mcnn, mean, std, mcnn_refine, pghi_hz=0
             # Every 16th sample of the whole sound: a flood order that parted later would show.
             "refined_strided": refined[0, ::GOLDEN_STRIDE].tolist(),
             "refine_check_strided": check[0, ::GOLDEN_STRIDE].tolist(),
+            "pghi_vocoded_strided": pghi_out[0, ::GOLDEN_STRIDE].tolist(),
+            "pghi_check_strided": pghi_check[0, ::GOLDEN_STRIDE].tolist(),
         }
         (gdir / f"{name}.json").write_text(json.dumps(rec))
 
@@ -338,7 +344,11 @@ def main(argv=None):
                     help="Griffin-Lim rounds after the MCNN, written to bundle.json (0: none)")
     ap.add_argument("--mcnn-pghi-hz", type=float, default=MCNN_PGHI_HZ,
                     help="the first round's phase below this frequency from PGHI, written to bundle.json (0: off)")
+    ap.add_argument("--vocoder", choices=("mcnn", "pghi"), default="mcnn",
+                    help="the vocoder a bang plays, written to bundle.json (evaluate.py --vocoder compares them)")
     a = ap.parse_args(argv)
+    if a.vocoder == "pghi" and a.mcnn_refine < 1:
+        ap.error("--vocoder pghi needs --mcnn-refine ≥ 1 (its rounds)")
     if not 0.0 <= a.mcnn_pghi_hz <= F.SAMPLE_RATE / 2:
         ap.error(f"--mcnn-pghi-hz must lie in [0, {F.SAMPLE_RATE / 2:g}] Hz (bundle.json's mcnn_pghi_hz)")
     torch.manual_seed(0)
@@ -376,7 +386,7 @@ def main(argv=None):
     if clf_diff is not None:
         diffs["classifier"] = clf_diff
     training.update({"onnx_vs_torch_max_abs_diff": diffs, "exported": time.strftime("%Y-%m-%d %H:%M:%S")})
-    write_bundle(out, name, mean, std, lat, training, a.mcnn_refine, a.mcnn_pghi_hz)
+    write_bundle(out, name, mean, std, lat, training, a.mcnn_refine, a.mcnn_pghi_hz, a.vocoder)
     if a.fixture:
         write_golden(Path(a.golden), out, cwae, mcnn, mean, std, a.mcnn_refine, a.mcnn_pghi_hz)
     print(json.dumps({"bundle": str(out), "parity": diffs}, indent=1))

@@ -187,3 +187,30 @@ def limit_peak(x):
     """Each sound [B, N] scaled down to a peak of 1 if louder (twin: `limit_peak` in src/engine.rs)."""
     peak = np.abs(x).max(axis=-1, keepdims=True)
     return (x / np.maximum(peak, 1.0)).astype(np.float32)
+
+
+
+# The PGHI vocoder (twin: `pghi_vocode` in src/griffin_lim.rs): no network. The rounds start
+# from the phase of a seeded white noise (quiet coefficients keep it: the phases of a real
+# signal's STFT agree across overlapping frames, independent random ones do not, SC 0.485 vs
+# 0.495), and the first takes the phase of every louder coefficient from PGHI.
+def seed_noise(n):
+    """Deterministic white noise [n] in [-1, 1): murmur3's finaliser of i·0x9E3779B1 (u32),
+    its top 24 bits (twin: `griffin_lim::seed_noise`)."""
+    with np.errstate(over="ignore"):
+        h = np.arange(n, dtype=np.uint32) * np.uint32(0x9E3779B1)
+        h ^= h >> np.uint32(16)
+        h *= np.uint32(0x85EBCA6B)
+        h ^= h >> np.uint32(13)
+        h *= np.uint32(0xC2B2AE35)
+        h ^= h >> np.uint32(16)
+    return ((h >> np.uint32(8)).astype(np.float32) * np.float32(2.0 / (1 << 24)) - np.float32(1.0)).astype(np.float32)
+
+
+def pghi_vocode(mel, iterations, pghi_bins):
+    """Mel magnitudes [B, n_mels, T] → [B, T·hop] without the MCNN: `refine` from `seed_noise`,
+    PGHI over the first `pghi_bins` bins (0: all of them)."""
+    mel = torch.as_tensor(mel, dtype=torch.float32)
+    n = mel.shape[-1] * F.HOP
+    bins = pghi_bins or F.N_FFT // 2 + 1
+    return refine(np.tile(seed_noise(n), (mel.shape[0], 1)), mel, iterations, bins)

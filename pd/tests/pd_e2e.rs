@@ -110,7 +110,7 @@ fn bad_messages_keep_the_object_alive() {
         "ndm~: class: expected 1 argument",
         "ndm~: range: -1 is out of range",
         "ndm~: seed: expected a whole number",
-        "ndm~: vocoder: expected mcnn or griffinlim",
+        "ndm~: vocoder: expected model or pghi or mcnn or griffinlim",
         "ndm~: float: not accepted by the left inlet",
         "ndm~: list: not accepted by the left inlet",
         "ndm~: float: not accepted by the middle inlet",
@@ -162,7 +162,7 @@ fn missing_onnx_runtime_is_reported() {
     ]);
 }
 
-fn render_case(test: &str, rate: Option<u32>) {
+fn render_case(test: &str, rate: Option<u32>, vocoder: Option<&str>) {
     let Some(b) = model_test(test) else {
         return;
     };
@@ -170,31 +170,35 @@ fn render_case(test: &str, rate: Option<u32>) {
     let classes = engine.info().classes.clone();
     let class = &classes[1 % classes.len()];
     let dir = tmp_dir_of(test);
-    let steps = [
-        WaitModel,
-        send(&[&format!("ndm-l class {class}"), "ndm-m 0.25 0.75", "ndm-l bang"]),
-        WaitDone,
-        Send(vec![write_wav(&dir, "out.wav")]),
-    ];
+    let mut first = vec![format!("ndm-l class {class}"), "ndm-m 0.25 0.75".into()];
+    first.extend(vocoder.map(|v| format!("ndm-l vocoder {v}")));
+    first.push("ndm-l bang".into());
+    let steps = [WaitModel, Send(first), WaitDone, Send(vec![write_wav(&dir, "out.wav")])];
     let r =
         run_pd(test, "ndm-out", &[("ndm-out", 100)], &steps, &[("NDM_BUNDLE", &b.to_string_lossy())], rate);
     assert!(r.ok);
     let (got, sr) = r.wav("out.wav");
     let want_rate = rate.unwrap_or(44100);
     assert_eq!(sr, want_rate);
-    let msgs =
-        [("class", vec![Atom::sym(class.clone())]), ("xy", vec![Atom::Float(0.25), Atom::Float(0.75)])];
+    let mut msgs =
+        vec![("class", vec![Atom::sym(class.clone())]), ("xy", vec![Atom::Float(0.25), Atom::Float(0.75)])];
+    msgs.extend(vocoder.map(|v| ("vocoder", v.split(' ').map(|w| Atom::sym(w.to_string())).collect())));
     assert_close(&got, &direct_render(&engine, &msgs, want_rate), test);
 }
 
 #[test]
 fn render_matches_engine_at_pd_default_rate() {
-    render_case("render44", None);
+    render_case("render44", None, None);
 }
 
 #[test]
 fn render_matches_engine_at_model_rate() {
-    render_case("render22", Some(22050));
+    render_case("render22", Some(22050), None);
+}
+
+#[test]
+fn pghi_vocoder_renders_in_pd_as_in_the_engine() {
+    render_case("render_pghi", None, Some("pghi"));
 }
 
 #[test]

@@ -218,7 +218,7 @@ impl DrumObject {
                 fine: 0.5,
                 range: 1.0,
                 z_explicit: None,
-                vocoder: VocoderCmd::Mcnn { refine: None },
+                vocoder: VocoderCmd::Model,
                 trim: true,
                 autorender: false,
                 seed: DEFAULT_SEED,
@@ -393,8 +393,12 @@ impl DrumObject {
             "seed" => vec![int(st.seed)],
             "autorender" => vec![int(st.autorender as u64)],
             "vocoder" => match st.vocoder {
+                VocoderCmd::Model => vec![Atom::sym("model")],
                 VocoderCmd::Mcnn { refine } => std::iter::once(Atom::sym("mcnn"))
                     .chain(refine.map(|n| int(n as u64)))
+                    .collect(),
+                VocoderCmd::Pghi { rounds } => std::iter::once(Atom::sym("pghi"))
+                    .chain(rounds.map(|n| int(n as u64)))
                     .collect(),
                 VocoderCmd::GriffinLim { iterations } => std::iter::once(Atom::sym("griffinlim"))
                     .chain(iterations.map(|n| int(n as u64)))
@@ -916,6 +920,8 @@ fn short(s: &str) -> String {
 
 fn vocoder_of(v: VocoderCmd) -> Vocoder {
     match v {
+        VocoderCmd::Model => Vocoder::Model,
+        VocoderCmd::Pghi { rounds } => Vocoder::Pghi { rounds },
         VocoderCmd::Mcnn { refine: None } => Vocoder::Mcnn,
         VocoderCmd::Mcnn {
             refine: Some(rounds),
@@ -1087,8 +1093,12 @@ fn dump(st: &State, fx: &mut Effects, host: &dyn Host) {
     fx.list(O, "range", vec![Atom::Float(st.range)]);
     fx.list(O, "seed", vec![Atom::Int(st.seed as i64)]);
     let voc = match st.vocoder {
+        VocoderCmd::Model => vec![Atom::sym("model")],
         VocoderCmd::Mcnn { refine } => std::iter::once(Atom::sym("mcnn"))
             .chain(refine.map(|n| Atom::Int(n as i64)))
+            .collect(),
+        VocoderCmd::Pghi { rounds } => std::iter::once(Atom::sym("pghi"))
+            .chain(rounds.map(|n| Atom::Int(n as i64)))
             .collect(),
         VocoderCmd::GriffinLim { iterations } => vec![
             Atom::sym("griffinlim"),

@@ -285,7 +285,8 @@ impl FakeSynth {
         let decay = 8.0 + 4.0 * z(1).abs();
         let phase = z(2);
         let gain = match req.vocoder {
-            Vocoder::Mcnn => 1.0,
+            Vocoder::Model | Vocoder::Mcnn => 1.0,
+            Vocoder::Pghi { rounds } => 0.9 + 0.01 * rounds.unwrap_or(2).min(4) as f64,
             Vocoder::McnnRefined { rounds } => 0.95 + 0.01 * rounds.min(4) as f64,
             Vocoder::GriffinLim { iterations } => 0.5 + 0.4 / iterations.max(1) as f64,
         };

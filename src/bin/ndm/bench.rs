@@ -99,7 +99,7 @@ pub fn run(bundle: &Path, a: BenchArgs) -> Result<(), NdmError> {
     let z = info.latent.class_means[0].clone();
     let mel = engine.decode_mel(0, &z)?;
     let hop = engine.bundle().spec.stft.hop;
-    let one_second: Vec<f32> = engine.vocode_frames(mel.view(), Vocoder::Mcnn)?;
+    let one_second: Vec<f32> = engine.vocode_frames(mel.view(), Vocoder::Model)?;
 
     rows.push(measure("encode 1 s (class given)", runs, || {
         engine.encode(&one_second, rate, Some(0)).map(drop)
@@ -140,6 +140,15 @@ pub fn run(bundle: &Path, a: BenchArgs) -> Result<(), NdmError> {
             runs,
             || engine.vocode_frames(mel.view(), Vocoder::Mcnn).map(drop),
         )?);
+        rows.push(measure(
+            &format!("pghi vocoder, {refine} round(s), 1 s"),
+            runs,
+            || {
+                engine
+                    .vocode_frames(mel.view(), Vocoder::Pghi { rounds: None })
+                    .map(drop)
+            },
+        )?);
     }
     for iters in [32u32, 100] {
         rows.push(measure(
@@ -160,7 +169,7 @@ pub fn run(bundle: &Path, a: BenchArgs) -> Result<(), NdmError> {
     let full = GenerateRequest {
         class: 0,
         z: z.clone(),
-        vocoder: Vocoder::Mcnn,
+        vocoder: Vocoder::Model,
         sample_rate: a.sr,
         trim: false,
     };
@@ -169,6 +178,23 @@ pub fn run(bundle: &Path, a: BenchArgs) -> Result<(), NdmError> {
         runs,
         || engine.generate(&full).map(drop),
     )?);
+    // The model's vocoder is one of these two; both, so that one run compares them.
+    if refine > 0 {
+        for (name, vocoder) in [
+            ("mcnn", Vocoder::Mcnn),
+            ("pghi", Vocoder::Pghi { rounds: None }),
+        ] {
+            let req = GenerateRequest {
+                vocoder,
+                ..full.clone()
+            };
+            rows.push(measure(
+                &format!("full path with the {name} vocoder, 1 s (no trim)"),
+                runs,
+                || engine.generate(&req).map(drop),
+            )?);
+        }
+    }
     // A bang whose sound ends after `secs`: the decoder always renders every frame; the vocoder
     // and the resampler see only the frames the trim rule keeps (here: forced to `secs`).
     for secs in [0.1f64, 0.25, 0.5] {
@@ -178,7 +204,7 @@ pub fn run(bundle: &Path, a: BenchArgs) -> Result<(), NdmError> {
             runs,
             || {
                 let m = engine.decode_mel(0, &z)?;
-                let w = engine.vocode_frames(m.slice(s![.., ..frames]), Vocoder::Mcnn)?;
+                let w = engine.vocode_frames(m.slice(s![.., ..frames]), Vocoder::Model)?;
                 ndm::resample(&w, rate, a.sr).map(drop)
             },
         )?);
@@ -187,7 +213,7 @@ pub fn run(bundle: &Path, a: BenchArgs) -> Result<(), NdmError> {
         let req = GenerateRequest {
             class,
             z: info.latent.class_means[class].clone(),
-            vocoder: Vocoder::Mcnn,
+            vocoder: Vocoder::Model,
             sample_rate: a.sr,
             trim: true,
         };
@@ -216,10 +242,11 @@ pub fn run(bundle: &Path, a: BenchArgs) -> Result<(), NdmError> {
         )?);
     }
     println!(
-        "ndm bench: {} threads, graph optimisation {}, {runs} warm runs each, bundle {}",
+        "ndm bench: {} threads, graph optimisation {}, {runs} warm runs each, bundle {} (vocoder {:?})",
         a.threads,
         a.opt_level.name(),
-        bundle.display()
+        bundle.display(),
+        engine.resolve(Vocoder::Model)
     );
     println!("{:<48} {:>10} {:>10}", "stage", "median ms", "p99 ms");
     for r in &rows {
@@ -240,6 +267,7 @@ pub fn run(bundle: &Path, a: BenchArgs) -> Result<(), NdmError> {
             "runs": runs,
             "mcnn_refine": refine,
             "pghi_bins": pghi_bins,
+            "vocoder": format!("{:?}", engine.resolve(Vocoder::Model)),
             "peak_rss_mb": rss,
             "rows": rows.iter().map(|r| serde_json::json!({
                 "name": r.name, "median_ms": r.median_ms, "p99_ms": r.p99_ms

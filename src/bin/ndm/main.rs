@@ -43,7 +43,13 @@ enum Command {
 
 #[derive(Clone, Copy, ValueEnum)]
 enum VocoderArg {
+    /// The model's own (bundle.json `vocoder`).
+    Model,
+    /// Griffin-Lim rounds from a seeded noise, the first with PGHI's phase; no network.
+    Pghi,
+    /// The MCNN, then the model's rounds.
     Mcnn,
+    /// Griffin-Lim from random phases (`--iterations`).
     Griffinlim,
 }
 
@@ -63,12 +69,13 @@ struct Place {
     #[arg(long, default_value_t = 1.0)]
     range: f32,
     /// Vocoder.
-    #[arg(long, value_enum, default_value_t = VocoderArg::Mcnn)]
+    #[arg(long, value_enum, default_value_t = VocoderArg::Model)]
     vocoder: VocoderArg,
     /// Griffin-Lim iterations.
     #[arg(long, default_value_t = 32)]
     iterations: u32,
-    /// Griffin-Lim rounds after the MCNN (default: the bundle's `mcnn_refine`; 0 is fastest).
+    /// Griffin-Lim rounds of the MCNN and PGHI vocoders (default: the bundle's `mcnn_refine`;
+    /// 0 is the MCNN alone, PGHI needs 1).
     #[arg(long)]
     refine: Option<u32>,
     /// The first round's phase below this frequency (Hz) from PGHI (default: the bundle's
@@ -229,6 +236,8 @@ impl Place {
             class,
             z,
             vocoder: match self.vocoder {
+                VocoderArg::Model => Vocoder::Model,
+                VocoderArg::Pghi => Vocoder::Pghi { rounds: None },
                 VocoderArg::Mcnn => Vocoder::Mcnn,
                 VocoderArg::Griffinlim => Vocoder::GriffinLim {
                     iterations: self.iterations,
@@ -334,8 +343,12 @@ fn info(engine: &Engine) -> Result<(), NdmError> {
     );
     println!("latent      {} dimensions", i.latent.dim);
     println!("classes     {}", i.classes.join(", "));
+    let start = match engine.resolve(Vocoder::Model) {
+        Vocoder::Pghi { .. } => "PGHI (no network: a seed noise)",
+        _ => "MCNN",
+    };
     println!(
-        "vocoder     MCNN + {} Griffin-Lim round(s) (mcnn_refine), the first with PGHI phase below {} Hz (mcnn_pghi_hz)",
+        "vocoder     {start} + {} Griffin-Lim round(s) (mcnn_refine), the first with PGHI phase below {} Hz (mcnn_pghi_hz)",
         engine.mcnn_refine(),
         b.spec.mcnn_pghi_hz
     );
