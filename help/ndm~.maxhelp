@@ -2693,13 +2693,13 @@
 									"patching_rect": [
 										300.0,
 										95.0,
-										97.0,
+										104.0,
 										22.0
 									],
 									"outlettype": [
 										""
 									],
-									"text": "vocoder mcnn"
+									"text": "vocoder model"
 								}
 							},
 							{

@@ -61,10 +61,11 @@ pub struct EngineOptions {
     /// Guess an unknown class with the bundle's classifier, if it has one (default); `false`
     /// falls back to comparing the 11 reconstructions (for benchmarks and comparisons).
     pub use_classifier: bool,
-    /// Griffin-Lim rounds after the MCNN; `None`: the bundle's `mcnn_refine`.
+    /// Griffin-Lim rounds after the MCNN, and of the PGHI vocoder (at least 1 there); `None`:
+    /// the bundle's `mcnn_refine`.
     pub mcnn_refine: Option<u32>,
-    /// The first round's phase below this frequency from PGHI (0: off); `None`: the bundle's
-    /// `mcnn_pghi_hz`.
+    /// The first round's phase below this frequency from PGHI (0: off for the MCNN, the whole
+    /// band for the PGHI vocoder); `None`: the bundle's `mcnn_pghi_hz`.
     pub mcnn_pghi_hz: Option<f32>,
 }
 
@@ -311,7 +312,8 @@ pub struct Engine {
     /// The bundle's optional class guesser (encode without a class).
     classifier: Option<Mutex<Session>>,
     resamplers: Mutex<Vec<Resampler>>,
-    /// Griffin-Lim rounds after the MCNN (the bundle's, or the options' override).
+    /// Griffin-Lim rounds after the MCNN and of the PGHI vocoder (the bundle's, or the options'
+    /// override).
     mcnn_refine: u32,
     /// Bins whose phase the first round integrates from the magnitude (bundle's `mcnn_pghi_hz`).
     pghi_bins: usize,
@@ -423,6 +425,12 @@ impl Engine {
         let info = bundle.model_info();
         let mcnn_refine = opts.mcnn_refine.unwrap_or(bundle.spec.mcnn_refine);
         check_refine_rounds(mcnn_refine)?;
+        if bundle.spec.vocoder == ModelVocoder::Pghi && mcnn_refine == 0 {
+            // Every default bang would fail: refuse the override, not the bangs.
+            return Err(NdmError::BadInput(
+                "this model's vocoder is pghi, which needs at least 1 round (got 0)".into(),
+            ));
+        }
         let pghi_hz = opts.mcnn_pghi_hz.unwrap_or(bundle.spec.mcnn_pghi_hz);
         check_band_edge(pghi_hz, bundle.spec.sample_rate)
             .map_err(|e| NdmError::BadInput(format!("PGHI band edge: {e}")))?;
@@ -755,7 +763,7 @@ impl Engine {
         Ok(self.run_mcnn(mel)?.0)
     }
 
-    /// Griffin-Lim rounds after the MCNN.
+    /// Griffin-Lim rounds after the MCNN and of the PGHI vocoder.
     pub fn mcnn_refine(&self) -> u32 {
         self.mcnn_refine
     }

@@ -146,8 +146,8 @@ pub fn refine(
 
 /// Deterministic white noise in [-1, 1): murmur3's finaliser of `i·0x9E3779B1` (u32), its top
 /// 24 bits (twin: `seed_noise` in models/train/refine.py). The PGHI vocoder's start: the
-/// coefficients PGHI leaves keep its phase, which agrees across overlapping frames as a real
-/// signal's does (independent random phases scored SC 0.495 against 0.485–0.50 for noises).
+/// coefficients PGHI leaves keep its phase (three noises scored SC 0.485–0.504 on the
+/// validation sounds, independent random phases 0.503; BENCHMARKS.md).
 pub fn seed_noise(n: usize) -> Vec<f32> {
     (0..n)
         .map(|i| {

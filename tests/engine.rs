@@ -338,8 +338,13 @@ fn pghi_vocoder_renders_without_the_mcnn() {
             .unwrap()
             .samples
     );
+    // The fixture's untrained decoder rings to the end, so the trim keeps every frame and only
+    // the tail rule and the fade act: the same sound up to the fade, then silence.
     let t = e.generate(&request(e, 0, sr, true, pghi)).unwrap();
-    assert!(!t.samples.is_empty() && t.samples.len() <= a.samples.len());
+    let fade = (FADE_MS / 1000.0 * sr as f32).round() as usize;
+    let n = t.samples.len();
+    assert!(n > fade && n <= a.samples.len(), "trimmed to {n}");
+    assert_eq!(t.samples[..n - fade], a.samples[..n - fade]);
     assert_eq!(*t.samples.last().unwrap(), 0.0);
     for (rounds, word) in [(0, "at least 1"), (65, "limit")] {
         let r = request(
@@ -360,4 +365,43 @@ fn pghi_vocoder_renders_without_the_mcnn() {
     let mel = e.decode_mel(0, &e.info().latent.class_means[0]).unwrap();
     let v = e.vocode_frames(mel.view(), pghi).unwrap();
     assert_eq!(v.len(), mel.ncols() * e.bundle().spec.stft.hop);
+}
+
+#[test]
+fn pghi_vocoder_without_a_band_integrates_every_bin() {
+    let Some(e) = engine("pghi_all_bins") else {
+        return;
+    };
+    let no_band = Engine::load_with(
+        bundle_dir(),
+        &EngineOptions {
+            mcnn_pghi_hz: Some(0.0),
+            ..EngineOptions::default()
+        },
+    )
+    .unwrap();
+    let mel = e.decode_mel(0, &e.info().latent.class_means[0]).unwrap();
+    let got = no_band
+        .vocode_frames(mel.view(), Vocoder::Pghi { rounds: None })
+        .unwrap();
+    let fx = e.features();
+    let noise = ndm::griffin_lim::seed_noise(mel.ncols() * fx.config().hop);
+    let mut want = ndm::griffin_lim::refine_mel(
+        fx,
+        mel.view(),
+        &noise,
+        e.mcnn_refine(),
+        fx.config().n_bins(),
+    );
+    let peak = want.iter().fold(0f32, |m, v| m.max(v.abs()));
+    if peak > 1.0 {
+        want.iter_mut().for_each(|v| *v /= peak);
+    }
+    assert_eq!(got, want);
+    // ... which is not what the band alone gives.
+    assert_ne!(
+        got,
+        e.vocode_frames(mel.view(), Vocoder::Pghi { rounds: None })
+            .unwrap()
+    );
 }

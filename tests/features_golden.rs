@@ -53,9 +53,10 @@ struct Golden {
     /// Every 16th sample of the whole refined sound (absent in older goldens).
     #[serde(default)]
     refine_check_strided: Vec<f32>,
-    /// The PGHI vocoder on the input's Mel, every 16th sample (absent in older goldens).
-    #[serde(default)]
+    /// The PGHI vocoder on the input's Mel, every 16th sample: over the bundle's band, and over
+    /// all bins (a bundle without a band).
     pghi_check_strided: Vec<f32>,
+    pghi_all_bins_check_strided: Vec<f32>,
 }
 
 fn to_array(name: &str, field: &str, rows: &[Vec<f32>], shape: (usize, usize)) -> Array2<f32> {
@@ -235,28 +236,36 @@ fn features_match_python() {
             "{name}: whole refinement differs by {d:e} of its peak"
         );
 
-        // The PGHI vocoder: the same rounds from the seed noise, PGHI over the model's band
-        // (or all bins), as Engine::pghi_vocode runs them.
-        let bins = match g.refine_pghi_bins {
-            0 => cfg.n_fft / 2 + 1,
-            b => b,
-        };
-        let noise = seed_noise(ref_mel.ncols() * cfg.hop);
-        let out = refine_mel(&fx, ref_mel.view(), &noise, g.refine_rounds, bins);
-        let strided: Vec<f32> = out.iter().step_by(16).copied().collect();
-        let want = &g.pghi_check_strided;
-        assert_eq!(strided.len(), want.len(), "{name}: PGHI vocoder length");
-        let peak = want.iter().fold(0f32, |m, v| m.max(v.abs()));
-        assert!(peak > 0.1, "{name}: the PGHI vocoder's golden is silent");
-        let d = strided
-            .iter()
-            .zip(want)
-            .fold(0f32, |m, (a, b)| m.max((a - b).abs()))
-            / peak;
-        eprintln!("{name}: PGHI vocoder (every 16th sample) max diff {d:.2e} of its peak");
+        // The PGHI vocoder: the same rounds from the seed noise, PGHI over the model's band,
+        // then over all bins (Engine::pghi_vocode's choice for a model without a band).
         assert!(
-            d <= REFINE_RTOL,
-            "{name}: PGHI vocoder differs by {d:e} of its peak"
+            g.refine_pghi_bins > 0,
+            "{name}: the fixture has a PGHI band"
         );
+        let noise = seed_noise(ref_mel.ncols() * cfg.hop);
+        for (bins, want, what) in [
+            (g.refine_pghi_bins, &g.pghi_check_strided, "band"),
+            (
+                cfg.n_fft / 2 + 1,
+                &g.pghi_all_bins_check_strided,
+                "all bins",
+            ),
+        ] {
+            let out = refine_mel(&fx, ref_mel.view(), &noise, g.refine_rounds, bins);
+            let strided: Vec<f32> = out.iter().step_by(16).copied().collect();
+            assert_eq!(strided.len(), want.len(), "{name}: PGHI vocoder length");
+            let peak = want.iter().fold(0f32, |m, v| m.max(v.abs()));
+            assert!(peak > 0.1, "{name}: the PGHI vocoder's golden is silent");
+            let d = strided
+                .iter()
+                .zip(want)
+                .fold(0f32, |m, (a, b)| m.max((a - b).abs()))
+                / peak;
+            eprintln!("{name}: PGHI vocoder, {what}, max diff {d:.2e} of its peak");
+            assert!(
+                d <= REFINE_RTOL,
+                "{name}: PGHI vocoder ({what}) differs by {d:e} of its peak"
+            );
+        }
     }
 }

@@ -754,6 +754,15 @@ fn bundle_names_the_bang_vocoder() {
             .samples
     );
     assert_ne!(bang, mcnn.generate(&req(Vocoder::Model)).unwrap().samples);
+    // No rounds would make every default bang fail: refused at load.
+    let none = ndm::engine::EngineOptions {
+        mcnn_refine: Some(0),
+        ..Default::default()
+    };
+    match Engine::load_with(&dir, &none) {
+        Err(NdmError::BadInput(m)) => assert!(m.contains("at least 1 round"), "{m}"),
+        other => panic!("{other:?}"),
+    }
     let _ = fs::remove_dir_all(dir);
 }
 

@@ -24,8 +24,7 @@ struct Golden {
     /// Every 16th sample of the whole refined sound (absent in older goldens).
     #[serde(default)]
     refined_strided: Vec<f32>,
-    /// Every 16th sample of the PGHI vocoder's sound (absent in older goldens).
-    #[serde(default)]
+    /// Every 16th sample of the PGHI vocoder's sound.
     pghi_vocoded_strided: Vec<f32>,
 }
 

@@ -35,6 +35,8 @@ const WORDS: &[&str] = &[
     "random",
     "mcnn",
     "griffinlim",
+    "pghi",
+    "model",
     "drums",
     "src",
     "a",

@@ -289,7 +289,7 @@ def help_tab_model():
     p.connect(conf, pre)
     p.connect(pre, ndm)
     y = 70
-    for t in ["dump", "vocoder mcnn", "vocoder mcnn 0", "vocoder pghi", "vocoder griffinlim 16", "trim 0", "trim 1", "bang"]:
+    for t in ["dump", "vocoder model", "vocoder mcnn 0", "vocoder pghi", "vocoder griffinlim 16", "trim 0", "trim 1", "bang"]:
         m = p.msg(t, 300, y)
         p.connect(m, ndm)
         y += 25

@@ -218,35 +218,41 @@ def main(argv=None):
         "| --- | ---: | ---: | ---: | ---: |",
     ]
     pghi = f", PGHI below {cfg['mcnn_pghi_hz']:g} Hz" if cfg.get("mcnn_pghi_hz") and v["mcnn"].get("pghi_bins") else ""
-    label = {"mcnn": f"MCNN + {v['mcnn'].get('refine_rounds', 0)} Griffin-Lim round(s){pghi} (shipped)"
-             if v["mcnn"].get("refine_rounds") else "MCNN (shipped)", "mcnn_alone": "MCNN alone",
-             "pghi": f"PGHI vocoder: the same rounds from a seed noise, no network (`vocoder pghi`)"}
+    shipped = cfg.get("vocoder", "mcnn")
+    tag = {shipped: " (a bang's default)"}
+    label = {"mcnn": (f"MCNN + {v['mcnn'].get('refine_rounds', 0)} Griffin-Lim round(s){pghi}"
+                      if v["mcnn"].get("refine_rounds") else "MCNN") + tag.get("mcnn", ""),
+             "mcnn_alone": "MCNN alone",
+             "pghi": "PGHI vocoder: the same rounds from a seed noise, no network (`vocoder pghi`)" + tag.get("pghi", "")}
     for name, r in v.items():
         lines.append(f"| {label.get(name, name)} | {r['sc']:.3f} | {r['lsd_512']:.1f} | {r['lsd_2048']:.1f} | {r['seconds_per_audio_second']:.4f} |")
     if "sc_without_peak_limit" in v["mcnn"] and "sc_with_peak_limit" in v["griffin_lim_32"]:
         lines += [
             "",
-            "The MCNN rows include the object's peak limit (a sound louder than 1 is scaled down), the",
-            "Griffin-Lim rows do not. Like for like, SC of the shipped vocoder against Griffin-Lim-32: "
+            "The MCNN and PGHI rows include the object's peak limit (a sound louder than 1 is scaled down),",
+            "the Griffin-Lim rows do not. Like for like, SC of the MCNN vocoder against Griffin-Lim-32: "
             f"{v['mcnn']['sc_without_peak_limit']:.3f} against {v['griffin_lim_32']['sc']:.3f} without the limit, "
             f"{v['mcnn']['sc']:.3f} against {v['griffin_lim_32']['sc_with_peak_limit']:.3f} with it.",
         ]
-    alt = b / "metrics-pghi.json"
+    other = "pghi" if shipped == "mcnn" else "mcnn"
+    alt = b / f"metrics-{other}.json"
     if "pghi" in v and alt.exists():
         p = json.loads(alt.read_text())
         judges = lambda s: " / ".join(f"{100 * s[k]:.1f}%" for k in ("classifier_prior_samples_mean_per_class",
                                                             "cnn_seed2_prior_samples_mean_per_class",
                                                             "linear_pooled_prior_samples_mean_per_class"))
+        by = {shipped: m, other: p}
         lines += [
             "",
             "The PGHI vocoder (`vocoder pghi`; BUNDLE.md) needs no network: the same rounds start from a",
-            "fixed seed noise, the first with the low band's phase integrated from the magnitude. Without",
-            "the MCNN's phase above the band it scores as well on the true Mel (above), and prior samples",
-            "heard through it (`python -m models.train.evaluate --vocoder pghi` → metrics-pghi.json) are",
-            f"recognised {judges(p['summary'])} (yardstick / seed-2 CNN / linear judge) against",
-            f"{judges(m['summary'])} through the MCNN, at about half the cost of a bang; their character",
-            f"distance is {character_distance(p):.3f} against {character_distance(m):.3f} (snare, tom and rim tails",
-            "5-10% shorter), so the MCNN stays the default (bundle.json `vocoder`).",
+            "fixed seed noise, the first with the low band's phase integrated from the magnitude. It scores",
+            "as well on the true Mel (above). Prior samples heard through each (`python -m",
+            f"models.train.evaluate --vocoder {other}` → metrics-{other}.json for the one that is not the default)",
+            f"are recognised {judges(by['pghi']['summary'])} through PGHI and {judges(by['mcnn']['summary'])} through",
+            "the MCNN (yardstick / seed-2 CNN / linear judge); character distance "
+            f"{character_distance(by['pghi']):.3f} against {character_distance(by['mcnn']):.3f}.",
+            "A bang through PGHI costs about half (BENCHMARKS.md, `ndm bench`). bundle.json's `vocoder`",
+            f"(here `{shipped}`) names what a bang plays; BENCHMARKS.md has the reasons for this choice.",
         ]
     lines += [
         "",

@@ -269,6 +269,8 @@ def main(argv=None):
     b = Bundle(a.bundle)
     if a.vocoder:
         b.vocoder = a.vocoder
+    if b.vocoder == "pghi" and b.refine_rounds < 1:
+        ap.error("the pghi vocoder needs the bundle's mcnn_refine ≥ 1 (its rounds)")
     valid = np.nonzero(ds["valid"])[0][: a.max_valid]
     audio, labels = ds["audio"][valid], ds["label"][valid]
     feats = F.Features()
@@ -288,6 +290,7 @@ def main(argv=None):
     # the MCNN without it, so that either pair compares like with like.
     n_timed = min(20, len(audio))
     vocoders = {}
+    wav_shipped = None
     for name in ("mcnn", "pghi") if b.refine_rounds else ("mcnn",):
         wav_free = np.concatenate([b.vocode(mel_true[i:i + 16], limit=False, vocoder=name)
                                    for i in range(0, len(audio), 16)])

@@ -236,6 +236,7 @@ def write_golden(gdir, bundle_dir, cwae, mcnn, mean, std, mcnn_refine, pghi_hz=0
         # The PGHI vocoder (no network) through the engine, and alone on the exact Mel.
         pghi_out = pghi_vocode(mel_dec[None].numpy(), mcnn_refine, pghi_bins) if mcnn_refine else np.zeros((1, 0))
         pghi_check = pghi_vocode(feats.mel(x).numpy(), mcnn_refine, pghi_bins) if mcnn_refine else np.zeros((1, 0))
+        pghi_all = pghi_vocode(feats.mel(x).numpy(), mcnn_refine, 0) if mcnn_refine else np.zeros((1, 0))
         rec = {
             "sample_rate": F.SAMPLE_RATE,
             "stft_mag_sum": float(mag.sum()),
@@ -257,6 +258,7 @@ def write_golden(gdir, bundle_dir, cwae, mcnn, mean, std, mcnn_refine, pghi_hz=0
             "refine_check_strided": check[0, ::GOLDEN_STRIDE].tolist(),
             "pghi_vocoded_strided": pghi_out[0, ::GOLDEN_STRIDE].tolist(),
             "pghi_check_strided": pghi_check[0, ::GOLDEN_STRIDE].tolist(),
+            "pghi_all_bins_check_strided": pghi_all[0, ::GOLDEN_STRIDE].tolist(),
         }
         (gdir / f"{name}.json").write_text(json.dumps(rec))
 

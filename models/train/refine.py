@@ -190,10 +190,10 @@ def limit_peak(x):
 
 
 
-# The PGHI vocoder (twin: `pghi_vocode` in src/griffin_lim.rs): no network. The rounds start
-# from the phase of a seeded white noise (quiet coefficients keep it: the phases of a real
-# signal's STFT agree across overlapping frames, independent random ones do not, SC 0.485 vs
-# 0.495), and the first takes the phase of every louder coefficient from PGHI.
+# The PGHI vocoder (twin: `Engine::pghi_vocode` in src/engine.rs): no network. The rounds
+# start from the phase of a seeded white noise, which the coefficients PGHI leaves keep, and the
+# first takes the phase of the band from PGHI. (Three noises scored SC 0.485-0.504 on the
+# validation sounds, independent random phases 0.503: a noise is no worse, BENCHMARKS.md.)
 def seed_noise(n):
     """Deterministic white noise [n] in [-1, 1): murmur3's finaliser of i·0x9E3779B1 (u32),
     its top 24 bits (twin: `griffin_lim::seed_noise`)."""
@@ -210,6 +210,8 @@ def seed_noise(n):
 def pghi_vocode(mel, iterations, pghi_bins):
     """Mel magnitudes [B, n_mels, T] → [B, T·hop] without the MCNN: `refine` from `seed_noise`,
     PGHI over the first `pghi_bins` bins (0: all of them)."""
+    if iterations < 1:
+        raise ValueError(f"the PGHI vocoder needs at least 1 round, got {iterations}")
     mel = torch.as_tensor(mel, dtype=torch.float32)
     n = mel.shape[-1] * F.HOP
     bins = pghi_bins or F.N_FFT // 2 + 1

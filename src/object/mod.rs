@@ -374,8 +374,8 @@ impl DrumObject {
     /// The current value of an attribute of [`messages::ATTRIBUTES`], as the atoms that set it
     /// again (`@name atoms...`); None for a name that is not an attribute. `buffer` without a
     /// target is the empty list; `class` is the class's name when a model is loaded (the pending
-    /// name, else the index, without one); `axes random` and `vocoder griffinlim` carry their
-    /// seed and iteration count only when one was given.
+    /// name, else the index, without one); `axes random` and `vocoder mcnn|pghi|griffinlim`
+    /// carry their seed, rounds or iteration count only when one was given.
     pub fn attribute_value(&self, name: &str) -> Option<Vec<Atom>> {
         let st = self.state.lock();
         let int = |v: u64| Atom::Int(v.min(i64::MAX as u64) as i64);

@@ -24,11 +24,11 @@ pub struct BenchArgs {
     /// Host sample rate for the full path.
     #[arg(long, default_value_t = 48000)]
     sr: u32,
-    /// Griffin-Lim rounds after the MCNN in the full path (default: the bundle's `mcnn_refine`).
+    /// Griffin-Lim rounds of the MCNN and PGHI vocoders (default: the bundle's `mcnn_refine`).
     #[arg(long)]
     refine: Option<u32>,
     /// The first round's phase below this frequency (Hz) from PGHI (default: the bundle's
-    /// `mcnn_pghi_hz`; 0: off).
+    /// `mcnn_pghi_hz`; 0: off for the MCNN, the whole band for PGHI).
     #[arg(long)]
     pghi_hz: Option<f32>,
     /// Three runs each: checks that every benchmark executes (CI smoke mode).
@@ -242,7 +242,7 @@ pub fn run(bundle: &Path, a: BenchArgs) -> Result<(), NdmError> {
         )?);
     }
     println!(
-        "ndm bench: {} threads, graph optimisation {}, {runs} warm runs each, bundle {} (vocoder {:?})",
+        "ndm bench: {} threads, graph optimisation {}, {runs} warm runs each, bundle {} ({:?})",
         a.threads,
         a.opt_level.name(),
         bundle.display(),
@@ -267,7 +267,10 @@ pub fn run(bundle: &Path, a: BenchArgs) -> Result<(), NdmError> {
             "runs": runs,
             "mcnn_refine": refine,
             "pghi_bins": pghi_bins,
-            "vocoder": format!("{:?}", engine.resolve(Vocoder::Model)),
+            "vocoder": match engine.resolve(Vocoder::Model) {
+                Vocoder::Pghi { .. } => "pghi",
+                _ => "mcnn",
+            },
             "peak_rss_mb": rss,
             "rows": rows.iter().map(|r| serde_json::json!({
                 "name": r.name, "median_ms": r.median_ms, "p99_ms": r.p99_ms

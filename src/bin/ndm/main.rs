@@ -79,7 +79,7 @@ struct Place {
     #[arg(long)]
     refine: Option<u32>,
     /// The first round's phase below this frequency (Hz) from PGHI (default: the bundle's
-    /// `mcnn_pghi_hz`; 0: off).
+    /// `mcnn_pghi_hz`; 0: off for the MCNN, the whole band for PGHI).
     #[arg(long)]
     pghi_hz: Option<f32>,
     /// Output sample rate (default: the model's).
@@ -343,14 +343,20 @@ fn info(engine: &Engine) -> Result<(), NdmError> {
     );
     println!("latent      {} dimensions", i.latent.dim);
     println!("classes     {}", i.classes.join(", "));
-    let start = match engine.resolve(Vocoder::Model) {
-        Vocoder::Pghi { .. } => "PGHI (no network: a seed noise)",
-        _ => "MCNN",
+    let pghi = matches!(engine.resolve(Vocoder::Model), Vocoder::Pghi { .. });
+    let start = if pghi {
+        "PGHI (no network: a seed noise)"
+    } else {
+        "MCNN"
+    };
+    let band = match (b.spec.mcnn_pghi_hz, pghi) {
+        (hz, _) if hz > 0.0 => format!("the first with PGHI phase below {hz} Hz (mcnn_pghi_hz)"),
+        (_, true) => "the first with PGHI phase over the whole band".into(),
+        _ => "no PGHI (mcnn_pghi_hz 0)".into(),
     };
     println!(
-        "vocoder     {start} + {} Griffin-Lim round(s) (mcnn_refine), the first with PGHI phase below {} Hz (mcnn_pghi_hz)",
-        engine.mcnn_refine(),
-        b.spec.mcnn_pghi_hz
+        "vocoder     {start} + {} Griffin-Lim round(s) (mcnn_refine), {band}",
+        engine.mcnn_refine()
     );
     for kind in b.kinds() {
         let Some(m) = b.model_spec(kind) else {
