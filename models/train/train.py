@@ -271,7 +271,12 @@ def train_mcnn(args, ds):
         loss = loss_of(mel, pred, mask, *targets(mel, wav))
         opt.zero_grad()
         loss.backward()
-        torch.nn.utils.clip_grad_norm_(model.parameters(), 5.0)
+        norm = torch.nn.utils.clip_grad_norm_(model.parameters(), 5.0)
+        if not torch.isfinite(norm):
+            # One batch's NaN (|STFT| has no gradient at an exact zero) would poison every weight
+            # through Adam: skip it (the pruned 1-head run died of this twice, steps 84 and 408).
+            opt.zero_grad()
+            continue
         opt.step()
         step += 1
         running.append(loss.item())
