@@ -412,6 +412,15 @@ def device():
         p.connect(sel, m, i)
         p.connect(m, ndm)
     p.connect(axes, sel)
+    # model: the model's own vocoder; pghi: no network, half a bang's cost (BENCHMARKS.md).
+    voc = param("live.tab", 680, 100, 150, 20, [170, 92, 150, 20], "Vocoder", "Vocoder", 2,
+                parameter_enum=["model", "pghi", "mcnn"], parameter_mmax=2)
+    vsel_v = p.obj("sel 0 1 2", 680, 130)
+    for i, t in enumerate(["vocoder model", "vocoder pghi", "vocoder mcnn"]):
+        m = p.msg(t, 680, 160 + 25 * i)
+        p.connect(vsel_v, m, i)
+        p.connect(m, ndm)
+    p.connect(voc, vsel_v)
     # The model's class names replace the menu's defaults once the device is loaded.
     load = p.obj("loadbang", 620, 20)
     dump = p.msg("dump", 620, 50)
