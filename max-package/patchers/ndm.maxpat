@@ -965,6 +965,141 @@
 			{
 				"box": {
 					"id": "obj-42",
+					"maxclass": "tab",
+					"numinlets": 1,
+					"numoutlets": 3,
+					"patching_rect": [
+						820.0,
+						60.0,
+						150.0,
+						24.0
+					],
+					"outlettype": [
+						"int",
+						"",
+						""
+					],
+					"presentation": 1,
+					"presentation_rect": [
+						460.0,
+						205.0,
+						240.0,
+						24.0
+					],
+					"tabs": [
+						"model",
+						"pghi",
+						"mcnn"
+					]
+				}
+			},
+			{
+				"box": {
+					"id": "obj-43",
+					"maxclass": "newobj",
+					"numinlets": 1,
+					"numoutlets": 4,
+					"patching_rect": [
+						820.0,
+						90.0,
+						72.0,
+						22.0
+					],
+					"outlettype": [
+						"bang",
+						"bang",
+						"bang",
+						""
+					],
+					"text": "sel 0 1 2"
+				}
+			},
+			{
+				"box": {
+					"id": "obj-44",
+					"maxclass": "message",
+					"numinlets": 2,
+					"numoutlets": 1,
+					"patching_rect": [
+						820.0,
+						115.0,
+						104.0,
+						22.0
+					],
+					"outlettype": [
+						""
+					],
+					"text": "vocoder model"
+				}
+			},
+			{
+				"box": {
+					"id": "obj-45",
+					"maxclass": "message",
+					"numinlets": 2,
+					"numoutlets": 1,
+					"patching_rect": [
+						820.0,
+						140.0,
+						97.0,
+						22.0
+					],
+					"outlettype": [
+						""
+					],
+					"text": "vocoder pghi"
+				}
+			},
+			{
+				"box": {
+					"id": "obj-46",
+					"maxclass": "message",
+					"numinlets": 2,
+					"numoutlets": 1,
+					"patching_rect": [
+						820.0,
+						165.0,
+						97.0,
+						22.0
+					],
+					"outlettype": [
+						""
+					],
+					"text": "vocoder mcnn"
+				}
+			},
+			{
+				"box": {
+					"id": "obj-47",
+					"maxclass": "comment",
+					"numinlets": 1,
+					"numoutlets": 0,
+					"patching_rect": [
+						820.0,
+						195.0,
+						170.0,
+						34.0
+					],
+					"text": "vocoder (pghi: no network, half the cost)",
+					"presentation": 1,
+					"presentation_rect": [
+						460.0,
+						232.0,
+						260.0,
+						20.0
+					],
+					"linecount": 2,
+					"textcolor": [
+						1,
+						1,
+						1,
+						1
+					]
+				}
+			},
+			{
+				"box": {
+					"id": "obj-48",
 					"maxclass": "newobj",
 					"numinlets": 1,
 					"numoutlets": 2,
@@ -983,7 +1118,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-43",
+					"id": "obj-49",
 					"maxclass": "message",
 					"numinlets": 2,
 					"numoutlets": 1,
@@ -1001,7 +1136,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-44",
+					"id": "obj-50",
 					"maxclass": "newobj",
 					"numinlets": 1,
 					"numoutlets": 2,
@@ -1020,7 +1155,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-45",
+					"id": "obj-51",
 					"maxclass": "newobj",
 					"numinlets": 2,
 					"numoutlets": 1,
@@ -1038,7 +1173,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-46",
+					"id": "obj-52",
 					"maxclass": "button",
 					"numinlets": 1,
 					"numoutlets": 1,
@@ -1062,7 +1197,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-47",
+					"id": "obj-53",
 					"maxclass": "comment",
 					"numinlets": 1,
 					"numoutlets": 0,
@@ -1091,7 +1226,7 @@
 			},
 			{
 				"box": {
-					"id": "obj-48",
+					"id": "obj-54",
 					"maxclass": "ezdac~",
 					"numinlets": 2,
 					"numoutlets": 0,
@@ -1547,12 +1682,24 @@
 			{
 				"patchline": {
 					"source": [
+						"obj-43",
+						0
+					],
+					"destination": [
+						"obj-44",
+						0
+					]
+				}
+			},
+			{
+				"patchline": {
+					"source": [
+						"obj-44",
+						0
+					],
+					"destination": [
 						"obj-1",
 						0
-					],
-					"destination": [
-						"obj-43",
-						0
 					]
 				}
 			},
@@ -1560,22 +1707,34 @@
 				"patchline": {
 					"source": [
 						"obj-43",
-						0
-					],
-					"destination": [
-						"obj-44",
-						0
-					]
-				}
-			},
-			{
-				"patchline": {
-					"source": [
-						"obj-44",
-						0
+						1
 					],
 					"destination": [
 						"obj-45",
+						0
+					]
+				}
+			},
+			{
+				"patchline": {
+					"source": [
+						"obj-45",
+						0
+					],
+					"destination": [
+						"obj-1",
+						0
+					]
+				}
+			},
+			{
+				"patchline": {
+					"source": [
+						"obj-43",
+						2
+					],
+					"destination": [
+						"obj-46",
 						0
 					]
 				}
@@ -1587,6 +1746,18 @@
 						0
 					],
 					"destination": [
+						"obj-1",
+						0
+					]
+				}
+			},
+			{
+				"patchline": {
+					"source": [
+						"obj-42",
+						0
+					],
+					"destination": [
 						"obj-43",
 						0
 					]
@@ -1595,11 +1766,11 @@
 			{
 				"patchline": {
 					"source": [
-						"obj-45",
+						"obj-1",
 						0
 					],
 					"destination": [
-						"obj-48",
+						"obj-49",
 						0
 					]
 				}
@@ -1607,11 +1778,59 @@
 			{
 				"patchline": {
 					"source": [
-						"obj-45",
+						"obj-49",
 						0
 					],
 					"destination": [
-						"obj-48",
+						"obj-50",
+						0
+					]
+				}
+			},
+			{
+				"patchline": {
+					"source": [
+						"obj-50",
+						0
+					],
+					"destination": [
+						"obj-51",
+						0
+					]
+				}
+			},
+			{
+				"patchline": {
+					"source": [
+						"obj-52",
+						0
+					],
+					"destination": [
+						"obj-49",
+						0
+					]
+				}
+			},
+			{
+				"patchline": {
+					"source": [
+						"obj-51",
+						0
+					],
+					"destination": [
+						"obj-54",
+						0
+					]
+				}
+			},
+			{
+				"patchline": {
+					"source": [
+						"obj-51",
+						0
+					],
+					"destination": [
+						"obj-54",
 						1
 					]
 				}

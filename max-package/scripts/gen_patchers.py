@@ -362,6 +362,15 @@ def interface():
     p.connect(trim, tpre)
     p.connect(tpre, ndm)
     p.comment("trim silent tail", 490, 160, 110, pres=[490, 162, 110, 20], textcolor=[1, 1, 1, 1])
+    voc = p.ui("tab", 820, 60, 150, 24, pres=[460, 205, 240, 24], tabs=["model", "pghi", "mcnn"])
+    vsel = p.obj("sel 0 1 2", 820, 90)
+    for i, t in enumerate(["vocoder model", "vocoder pghi", "vocoder mcnn"]):
+        m = p.msg(t, 820, 115 + 25 * i)
+        p.connect(vsel, m, i)
+        p.connect(m, ndm)
+    p.connect(voc, vsel)
+    p.comment("vocoder (pghi: no network, half the cost)", 820, 195, 170, pres=[460, 232, 260, 20],
+              textcolor=[1, 1, 1, 1])
     start, gain = player(p, ndm, "ndm", 200, 560, dac=False)
     play = p.ui("button", 200, 520, 30, 30, pres=[600, 50, 50, 50])
     p.comment("play", 240, 525, 60, pres=[655, 65, 60, 20], textcolor=[1, 1, 1, 1])
