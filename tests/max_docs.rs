@@ -351,7 +351,9 @@ fn max_for_live_device_is_an_automatable_instrument() {
         .filter(|b| b["parameter_enable"] == 1)
         .filter_map(|b| b["saved_attribute_attributes"]["valueof"]["parameter_longname"].as_str())
         .collect();
-    for p in ["Pad X", "Pad Y", "Fine", "Class", "Range", "Axes", "Vocoder"] {
+    for p in [
+        "Pad X", "Pad Y", "Fine", "Class", "Range", "Axes", "Vocoder",
+    ] {
         assert!(
             params.contains(&p),
             "missing Live parameter {p}: {params:?}"
