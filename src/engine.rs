@@ -425,11 +425,9 @@ impl Engine {
         let info = bundle.model_info();
         let mcnn_refine = opts.mcnn_refine.unwrap_or(bundle.spec.mcnn_refine);
         check_refine_rounds(mcnn_refine)?;
-        if bundle.spec.vocoder == ModelVocoder::Pghi && mcnn_refine == 0 {
+        if bundle.spec.vocoder == ModelVocoder::Pghi {
             // Every default bang would fail: refuse the override, not the bangs.
-            return Err(NdmError::BadInput(
-                "this model's vocoder is pghi, which needs at least 1 round (got 0)".into(),
-            ));
+            check_pghi_rounds(mcnn_refine)?;
         }
         let pghi_hz = opts.mcnn_pghi_hz.unwrap_or(bundle.spec.mcnn_pghi_hz);
         check_band_edge(pghi_hz, bundle.spec.sample_rate)
@@ -735,17 +733,9 @@ impl Engine {
         Ok(out)
     }
 
-    /// The PGHI vocoder's rounds: its own, else the model's; at least 1 (0 would return the
-    /// seed noise).
+    /// The PGHI vocoder's rounds: its own, else the model's.
     fn pghi_rounds(&self, rounds: Option<u32>) -> Result<u32, NdmError> {
-        let r = rounds.unwrap_or(self.mcnn_refine);
-        check_refine_rounds(r)?;
-        if r == 0 {
-            return Err(NdmError::BadInput(
-                "the pghi vocoder needs at least 1 round".into(),
-            ));
-        }
-        Ok(r)
+        check_pghi_rounds(rounds.unwrap_or(self.mcnn_refine))
     }
 
     /// `vocoder` with [`Vocoder::Model`] replaced by the bundle's choice.
@@ -910,6 +900,17 @@ fn tail_end(y: &[f32]) -> usize {
     } else {
         0
     }
+}
+
+/// The PGHI vocoder's rounds: within the limit and at least 1 (0 would return the seed noise).
+fn check_pghi_rounds(rounds: u32) -> Result<u32, NdmError> {
+    check_refine_rounds(rounds)?;
+    if rounds == 0 {
+        return Err(NdmError::BadInput(
+            "the pghi vocoder needs at least 1 round".into(),
+        ));
+    }
+    Ok(rounds)
 }
 
 fn check_refine_rounds(rounds: u32) -> Result<(), NdmError> {

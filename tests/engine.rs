@@ -267,20 +267,25 @@ fn load_errors() {
 /// The bundle's `mcnn_pghi_hz` (the fixture's 2150 Hz) changes the refined sound (its low
 /// band's phase; the second round then moves the rest a little); an override of 0 turns it
 /// off, one outside [0, Nyquist] is refused.
-#[test]
-fn pghi_band_changes_the_low_band_and_can_be_turned_off() {
-    let Some(e) = engine("pghi_band") else {
-        return;
-    };
-    assert_eq!(e.pghi_bins(), 200);
-    let off = Engine::load_with(
+/// The fixture bundle with its PGHI band overridden to none.
+fn no_pghi_band() -> Engine {
+    Engine::load_with(
         bundle_dir(),
         &EngineOptions {
             mcnn_pghi_hz: Some(0.0),
             ..EngineOptions::default()
         },
     )
-    .unwrap();
+    .unwrap()
+}
+
+#[test]
+fn pghi_band_changes_the_low_band_and_can_be_turned_off() {
+    let Some(e) = engine("pghi_band") else {
+        return;
+    };
+    assert_eq!(e.pghi_bins(), 200);
+    let off = no_pghi_band();
     assert_eq!(off.pghi_bins(), 0);
     let mel = e.decode_mel(0, &e.info().latent.class_means[0]).unwrap();
     let (with, without) = (
@@ -372,14 +377,7 @@ fn pghi_vocoder_without_a_band_integrates_every_bin() {
     let Some(e) = engine("pghi_all_bins") else {
         return;
     };
-    let no_band = Engine::load_with(
-        bundle_dir(),
-        &EngineOptions {
-            mcnn_pghi_hz: Some(0.0),
-            ..EngineOptions::default()
-        },
-    )
-    .unwrap();
+    let no_band = no_pghi_band();
     let mel = e.decode_mel(0, &e.info().latent.class_means[0]).unwrap();
     let got = no_band
         .vocode_frames(mel.view(), Vocoder::Pghi { rounds: None })

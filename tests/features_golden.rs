@@ -59,6 +59,20 @@ struct Golden {
     pghi_all_bins_check_strided: Vec<f32>,
 }
 
+fn peak_abs(v: &[f32]) -> f32 {
+    v.iter().fold(0f32, |m, x| m.max(x.abs()))
+}
+
+/// Largest |a − b| over the pairs (the shorter slice's length).
+fn max_diff(a: &[f32], b: &[f32]) -> f32 {
+    a.iter().zip(b).fold(0f32, |m, (x, y)| m.max((x - y).abs()))
+}
+
+/// Every 16th sample, as the goldens' whole-sound checks keep them.
+fn every_16th(v: &[f32]) -> Vec<f32> {
+    v.iter().step_by(16).copied().collect()
+}
+
 fn to_array(name: &str, field: &str, rows: &[Vec<f32>], shape: (usize, usize)) -> Array2<f32> {
     assert_eq!(
         rows.len(),
@@ -194,17 +208,8 @@ fn features_match_python() {
             g.refine_pghi_bins,
         );
         let want = &g.refine_check_head;
-        let peak = want.iter().fold(0f32, |m, v| m.max(v.abs()));
-        let d = refined[..want.len()]
-            .iter()
-            .zip(want)
-            .fold(0f32, |m, (a, b)| m.max((a - b).abs()))
-            / peak;
-        let moved = ramped[..want.len()]
-            .iter()
-            .zip(want)
-            .fold(0f32, |m, (a, b)| m.max((a - b).abs()))
-            / peak;
+        let d = max_diff(&refined, want) / peak_abs(want);
+        let moved = max_diff(&ramped, want) / peak_abs(want);
         eprintln!(
             "{name}: refinement max diff {d:.2e} of its peak (it moved the start by {moved:.2})"
         );
@@ -217,19 +222,14 @@ fn features_match_python() {
             "{name}: refinement differs by {d:e} of its peak"
         );
         // The whole sound, every 16th sample: the PGHI flood runs over all frames.
-        let strided: Vec<f32> = refined.iter().step_by(16).copied().collect();
+        let strided = every_16th(&refined);
         let want = &g.refine_check_strided;
         assert_eq!(
             strided.len(),
             want.len(),
             "{name}: strided refinement length"
         );
-        let peak = want.iter().fold(0f32, |m, v| m.max(v.abs()));
-        let d = strided
-            .iter()
-            .zip(want)
-            .fold(0f32, |m, (a, b)| m.max((a - b).abs()))
-            / peak;
+        let d = max_diff(&strided, want) / peak_abs(want);
         eprintln!("{name}: whole refinement (every 16th sample) max diff {d:.2e} of its peak");
         assert!(
             d <= REFINE_RTOL,
@@ -252,15 +252,13 @@ fn features_match_python() {
             ),
         ] {
             let out = refine_mel(&fx, ref_mel.view(), &noise, g.refine_rounds, bins);
-            let strided: Vec<f32> = out.iter().step_by(16).copied().collect();
+            let strided = every_16th(&out);
             assert_eq!(strided.len(), want.len(), "{name}: PGHI vocoder length");
-            let peak = want.iter().fold(0f32, |m, v| m.max(v.abs()));
-            assert!(peak > 0.1, "{name}: the PGHI vocoder's golden is silent");
-            let d = strided
-                .iter()
-                .zip(want)
-                .fold(0f32, |m, (a, b)| m.max((a - b).abs()))
-                / peak;
+            assert!(
+                peak_abs(want) > 0.1,
+                "{name}: the PGHI vocoder's golden is silent"
+            );
+            let d = max_diff(&strided, want) / peak_abs(want);
             eprintln!("{name}: PGHI vocoder, {what}, max diff {d:.2e} of its peak");
             assert!(
                 d <= REFINE_RTOL,

@@ -35,6 +35,21 @@ fn max_abs_diff(a: &[f32], b: &[f32]) -> f32 {
         .fold(0.0, f32::max)
 }
 
+/// Every 16th sample of `sound` against a golden's (as the goldens keep them), relative to the
+/// golden's peak.
+fn strided_rel_diff(sound: &[f32], golden: &[f32], path: &Path) -> f32 {
+    let strided: Vec<f32> = sound.iter().step_by(16).copied().collect();
+    assert_eq!(
+        strided.len(),
+        golden.len(),
+        "{}: strided length",
+        path.display()
+    );
+    let peak = golden.iter().fold(0f32, |m, v| m.max(v.abs()));
+    assert!(peak > 0.0, "{}: silent strided golden", path.display());
+    max_abs_diff(&strided, golden) / peak
+}
+
 #[test]
 fn engine_matches_pytorch_on_golden_inputs() {
     let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/golden");
@@ -97,10 +112,7 @@ fn engine_matches_pytorch_on_golden_inputs() {
             "{}: refined waveform differs by {dr} of its peak",
             path.display()
         );
-        let strided: Vec<f32> = refined.iter().step_by(16).copied().collect();
-        assert_eq!(strided.len(), g.refined_strided.len(), "{}", path.display());
-        let peak = g.refined_strided.iter().fold(0f32, |m, v| m.max(v.abs()));
-        let ds = max_abs_diff(&strided, &g.refined_strided) / peak;
+        let ds = strided_rel_diff(&refined, &g.refined_strided, &path);
         eprintln!(
             "{}: whole refined sound differs by {ds:.2e} of its peak",
             path.display()
@@ -113,19 +125,7 @@ fn engine_matches_pytorch_on_golden_inputs() {
 
         // The PGHI vocoder: no MCNN, so only the decoder's differences carry on.
         let by_pghi = render(Vocoder::Pghi { rounds: None });
-        let strided: Vec<f32> = by_pghi.iter().step_by(16).copied().collect();
-        assert_eq!(
-            strided.len(),
-            g.pghi_vocoded_strided.len(),
-            "{}",
-            path.display()
-        );
-        let peak = g
-            .pghi_vocoded_strided
-            .iter()
-            .fold(0f32, |m, v| m.max(v.abs()));
-        assert!(peak > 0.0, "{}: silent PGHI golden", path.display());
-        let dp = max_abs_diff(&strided, &g.pghi_vocoded_strided) / peak;
+        let dp = strided_rel_diff(&by_pghi, &g.pghi_vocoded_strided, &path);
         eprintln!(
             "{}: the PGHI vocoder's sound differs by {dp:.2e} of its peak",
             path.display()

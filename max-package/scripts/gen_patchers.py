@@ -311,6 +311,21 @@ def help_file():
     return top
 
 
+# The vocoder switch's tabs (model / pghi / mcnn), in the interface patch and the device.
+VOCODER_MESSAGES = ["vocoder model", "vocoder pghi", "vocoder mcnn"]
+
+
+def switch(p, ndm, tab, messages, x, y, dx=0, dy=0):
+    """A tab's index picks one of `messages` for ndm~: `sel 0 1 …` at (x, y), the message
+    boxes from (x, y + 30), `dx`/`dy` apart."""
+    sel = p.obj("sel " + " ".join(str(i) for i in range(len(messages))), x, y)
+    for i, t in enumerate(messages):
+        m = p.msg(t, x + dx * i, y + 30 + dy * i)
+        p.connect(sel, m, i)
+        p.connect(m, ndm)
+    p.connect(tab, sel)
+
+
 def interface():
     """The paper's interface: XY pad (P1/P2), fine knob (P3), range, class, axes, drop zone,
     waveform, play; presentation mode."""
@@ -333,12 +348,7 @@ def interface():
     class_menu(p, ndm, 620, 40, pres=[260, 210, 120, 22])
     p.comment("class", 750, 190, 60, pres=[385, 210, 60, 20], textcolor=[1, 1, 1, 1])
     axes = p.ui("tab", 300, 200, 240, 24, pres=[20, 285, 300, 24], tabs=["pca", "random", "explicit"])
-    sel = p.obj("sel 0 1 2", 300, 235)
-    for i, t in enumerate(["axes pca", "axes random", "axes 0 1 2"]):
-        m = p.msg(t, 300 + 90 * i, 265)
-        p.connect(sel, m, i)
-        p.connect(m, ndm)
-    p.connect(axes, sel)
+    switch(p, ndm, axes, ["axes pca", "axes random", "axes 0 1 2"], 300, 235, dx=90)
     drop = p.ui("dropfile", 40, 320, 200, 60, pres=[20, 320, 300, 60])
     p.comment("drop a sample here to encode it", 50, 340, 190, pres=[60, 340, 220, 20], textcolor=[1, 1, 1, 1])
     rep = p.obj("prepend replace", 40, 390)
@@ -363,12 +373,7 @@ def interface():
     p.connect(tpre, ndm)
     p.comment("trim silent tail", 490, 160, 110, pres=[490, 162, 110, 20], textcolor=[1, 1, 1, 1])
     voc = p.ui("tab", 820, 60, 150, 24, pres=[460, 205, 240, 24], tabs=["model", "pghi", "mcnn"])
-    vsel = p.obj("sel 0 1 2", 820, 90)
-    for i, t in enumerate(["vocoder model", "vocoder pghi", "vocoder mcnn"]):
-        m = p.msg(t, 820, 115 + 25 * i)
-        p.connect(vsel, m, i)
-        p.connect(m, ndm)
-    p.connect(voc, vsel)
+    switch(p, ndm, voc, VOCODER_MESSAGES, 820, 90, dy=25)
     p.comment("vocoder (pghi: no network, half the cost)", 820, 195, 170, pres=[460, 232, 260, 20],
               textcolor=[1, 1, 1, 1])
     start, gain = player(p, ndm, "ndm", 200, 560, dac=False)
@@ -415,21 +420,11 @@ def device():
     p.connect(rpre, ndm)
     axes = param("live.tab", 440, 60, 150, 20, [170, 64, 150, 20], "Axes", "Axes", 2,
                  parameter_enum=["pca", "random", "explicit"], parameter_mmax=2)
-    sel = p.obj("sel 0 1 2", 440, 90)
-    for i, t in enumerate(["axes pca", "axes random", "axes 0 1 2"]):
-        m = p.msg(t, 440 + 90 * i, 120)
-        p.connect(sel, m, i)
-        p.connect(m, ndm)
-    p.connect(axes, sel)
+    switch(p, ndm, axes, ["axes pca", "axes random", "axes 0 1 2"], 440, 90, dx=90)
     # model: the model's own vocoder; pghi: no network, half a bang's cost (BENCHMARKS.md).
     voc = param("live.tab", 680, 100, 150, 20, [170, 92, 150, 20], "Vocoder", "Vocoder", 2,
                 parameter_enum=["model", "pghi", "mcnn"], parameter_mmax=2)
-    vsel_v = p.obj("sel 0 1 2", 680, 130)
-    for i, t in enumerate(["vocoder model", "vocoder pghi", "vocoder mcnn"]):
-        m = p.msg(t, 680, 160 + 25 * i)
-        p.connect(vsel_v, m, i)
-        p.connect(m, ndm)
-    p.connect(voc, vsel_v)
+    switch(p, ndm, voc, VOCODER_MESSAGES, 680, 130, dy=25)
     # The model's class names replace the menu's defaults once the device is loaded.
     load = p.obj("loadbang", 620, 20)
     dump = p.msg("dump", 620, 50)

@@ -14,7 +14,7 @@ from tqdm import tqdm
 
 from . import features as F
 from .classifier import predict, train_classifier
-from .refine import limit_peak, pghi_vocode, phase_bins, refine
+from .refine import limit_peak, pghi_vocode, phase_bins, refine_masked
 from .labels import CLASSES
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -78,7 +78,7 @@ class Bundle:
             out = pghi_vocode(mel, rounds, self.pghi_bins)
         else:
             wave, mask = self.mcnn.run(None, {"mel": mel.astype(np.float32)})
-            out = refine(wave * (mask > self.cfg["mask_threshold"]), mel, rounds, self.pghi_bins)
+            out = refine_masked(wave, mask, mel, rounds, self.pghi_bins, self.cfg["mask_threshold"])
         return limit_peak(out) if limit else out
 
 
@@ -296,11 +296,12 @@ def main(argv=None):
                                    for i in range(0, len(audio), 16)])
         t = per_second(lambda: [b.vocode(mel_true[i:i + 1], vocoder=name) for i in range(n_timed)],
                        n_timed * F.LENGTH / F.SAMPLE_RATE)
-        vocoders[name] = dict(spectral_scores(limit_peak(wav_free), audio), seconds_per_audio_second=t,
+        wav = limit_peak(wav_free)
+        vocoders[name] = dict(spectral_scores(wav, audio), seconds_per_audio_second=t,
                               refine_rounds=b.refine_rounds, pghi_bins=b.pghi_bins,
                               sc_without_peak_limit=spectral_scores(wav_free, audio)["sc"])
         if name == b.vocoder:
-            wav_shipped = limit_peak(wav_free)
+            wav_shipped = wav
     if b.refine_rounds:
         wav_alone = np.concatenate([b.vocode(mel_true[i:i + 16], 0, vocoder="mcnn") for i in range(0, len(audio), 16)])
         t_alone = per_second(lambda: [b.vocode(mel_true[i:i + 1], 0, vocoder="mcnn") for i in range(n_timed)],

@@ -20,7 +20,7 @@ from .classifier import DrumClassifier
 from .deploy import DeployDecoder, DeployMCNN
 from .labels import CLASSES
 from .mcnn import MASK_THRESHOLD, MCNN, mcnn_from_checkpoint, mcnn_heads
-from .refine import pghi_vocode, phase_bins, refine
+from .refine import pghi_vocode, phase_bins, refine, refine_masked
 
 ROOT = Path(__file__).resolve().parents[2]
 FORMAT_VERSION = 1
@@ -229,18 +229,21 @@ def write_golden(gdir, bundle_dir, cwae, mcnn, mean, std, mcnn_refine, pghi_hz=0
         dec = cwae.decoder(z, onehot[[cls]])[0, 0]
         mel_dec = F.destandardise_to_mel(dec, mean, std)
         wave, mask = mcnn(mel_dec[None])
-        refined = refine((wave * (mask > MASK_THRESHOLD)).numpy(), mel_dec[None].numpy(), mcnn_refine, pghi_bins)
+        refined = refine_masked(wave, mask, mel_dec[None].numpy(), mcnn_refine, pghi_bins)
         # The refinement alone, on inputs Rust reads exactly: the input faded in, towards its Mel.
         ramp = torch.arange(x.shape[1], dtype=torch.float32) / x.shape[1]
-        check = refine((x * ramp).numpy(), feats.mel(x).numpy(), mcnn_refine, pghi_bins)
-        # The PGHI vocoder (no network) through the engine, and alone on the exact Mel.
-        pghi_out = pghi_vocode(mel_dec[None].numpy(), mcnn_refine, pghi_bins) if mcnn_refine else np.zeros((1, 0))
-        pghi_check = pghi_vocode(feats.mel(x).numpy(), mcnn_refine, pghi_bins) if mcnn_refine else np.zeros((1, 0))
-        pghi_all = pghi_vocode(feats.mel(x).numpy(), mcnn_refine, 0) if mcnn_refine else np.zeros((1, 0))
+        mel_x = feats.mel(x)
+        check = refine((x * ramp).numpy(), mel_x.numpy(), mcnn_refine, pghi_bins)
+        # The PGHI vocoder (no network) through the engine, and alone on the exact Mel, over the
+        # band and over all bins (0); it needs a round.
+        by_pghi = lambda mel, bins: pghi_vocode(mel, mcnn_refine, bins) if mcnn_refine else np.zeros((1, 0))
+        pghi_out = by_pghi(mel_dec[None].numpy(), pghi_bins)
+        pghi_check = by_pghi(mel_x.numpy(), pghi_bins)
+        pghi_all = by_pghi(mel_x.numpy(), 0)
         rec = {
             "sample_rate": F.SAMPLE_RATE,
             "stft_mag_sum": float(mag.sum()),
-            "mel": feats.mel(x)[0].numpy().round(6).tolist(),
+            "mel": mel_x[0].numpy().round(6).tolist(),
             "logmel": lm.numpy().round(6).tolist(),
             "std_logmel": s.numpy().round(6).tolist(),
             "bundle": os.path.relpath(bundle_dir, gdir),

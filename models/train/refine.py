@@ -177,6 +177,12 @@ def rounds(x, mel, iterations, unit=_unit, pghi_bins=0):
     return x
 
 
+def refine_masked(wave, mask, mel, iterations, pghi_bins=0, threshold=MASK_THRESHOLD):
+    """`refine` started as the engine starts it: from the MCNN's wave under its hard mask
+    (arrays or tensors without gradients)."""
+    return refine(np.asarray(wave) * (np.asarray(mask) > threshold), mel, iterations, pghi_bins)
+
+
 def masked_rounds(wave, mask, mel, iterations, pghi_bins=0):
     """What the engine makes of the MCNN's output before its peak limit, differentiable: the
     wave under the hard mask, then `iterations` rounds (for training through them)."""

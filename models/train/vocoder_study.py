@@ -19,7 +19,7 @@ import torch
 from . import evaluate as E
 from . import features as F
 from . import refine as R
-from .mcnn import MASK_THRESHOLD, mcnn_from_checkpoint
+from .mcnn import mcnn_from_checkpoint
 
 BANDS_HZ = (0, 215, 650, 2150, 5400, 11025)  # the last band includes Nyquist
 
@@ -33,7 +33,7 @@ def mcnn_from_run(run):
 def vocode_with(model, mel, rounds, pghi_bins=0):
     with torch.no_grad():
         wave, mask = model(torch.as_tensor(mel))
-    return R.limit_peak(R.refine((wave * (mask > MASK_THRESHOLD)).numpy(), mel, rounds, pghi_bins))
+    return R.limit_peak(R.refine_masked(wave, mask, mel, rounds, pghi_bins))
 
 
 def band_errors(pred, target):

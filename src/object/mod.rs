@@ -392,18 +392,7 @@ impl DrumObject {
             "range" => vec![Atom::Float(st.range)],
             "seed" => vec![int(st.seed)],
             "autorender" => vec![int(st.autorender as u64)],
-            "vocoder" => match st.vocoder {
-                VocoderCmd::Model => vec![Atom::sym("model")],
-                VocoderCmd::Mcnn { refine } => std::iter::once(Atom::sym("mcnn"))
-                    .chain(refine.map(|n| int(n as u64)))
-                    .collect(),
-                VocoderCmd::Pghi { rounds } => std::iter::once(Atom::sym("pghi"))
-                    .chain(rounds.map(|n| int(n as u64)))
-                    .collect(),
-                VocoderCmd::GriffinLim { iterations } => std::iter::once(Atom::sym("griffinlim"))
-                    .chain(iterations.map(|n| int(n as u64)))
-                    .collect(),
-            },
+            "vocoder" => vocoder_atoms(st.vocoder),
             "trim" => vec![int(st.trim as u64)],
             _ => return None,
         })
@@ -918,6 +907,19 @@ fn short(s: &str) -> String {
     messages::short(s, 60)
 }
 
+/// The atoms of a `vocoder` message that sets `v` again (a count only where one was given).
+fn vocoder_atoms(v: VocoderCmd) -> Vec<Atom> {
+    let (name, count) = match v {
+        VocoderCmd::Model => ("model", None),
+        VocoderCmd::Mcnn { refine } => ("mcnn", refine),
+        VocoderCmd::Pghi { rounds } => ("pghi", rounds),
+        VocoderCmd::GriffinLim { iterations } => ("griffinlim", iterations),
+    };
+    std::iter::once(Atom::sym(name))
+        .chain(count.map(|n| Atom::Int(n as i64)))
+        .collect()
+}
+
 fn vocoder_of(v: VocoderCmd) -> Vocoder {
     match v {
         VocoderCmd::Model => Vocoder::Model,
@@ -1092,18 +1094,13 @@ fn dump(st: &State, fx: &mut Effects, host: &dyn Host) {
     fx.list(O, "axes", axes);
     fx.list(O, "range", vec![Atom::Float(st.range)]);
     fx.list(O, "seed", vec![Atom::Int(st.seed as i64)]);
+    // Unlike the attribute, the dump names Griffin-Lim's default iteration count.
     let voc = match st.vocoder {
-        VocoderCmd::Model => vec![Atom::sym("model")],
-        VocoderCmd::Mcnn { refine } => std::iter::once(Atom::sym("mcnn"))
-            .chain(refine.map(|n| Atom::Int(n as i64)))
-            .collect(),
-        VocoderCmd::Pghi { rounds } => std::iter::once(Atom::sym("pghi"))
-            .chain(rounds.map(|n| Atom::Int(n as i64)))
-            .collect(),
-        VocoderCmd::GriffinLim { iterations } => vec![
+        VocoderCmd::GriffinLim { iterations: None } => vec![
             Atom::sym("griffinlim"),
-            Atom::Int(iterations.unwrap_or(messages::DEFAULT_GL_ITERS) as i64),
+            Atom::Int(messages::DEFAULT_GL_ITERS as i64),
         ],
+        v => vocoder_atoms(v),
     };
     fx.list(O, "vocoder", voc);
     fx.list(O, "autorender", vec![Atom::Int(st.autorender as i64)]);

@@ -267,10 +267,7 @@ pub fn run(bundle: &Path, a: BenchArgs) -> Result<(), NdmError> {
             "runs": runs,
             "mcnn_refine": refine,
             "pghi_bins": pghi_bins,
-            "vocoder": match engine.resolve(Vocoder::Model) {
-                Vocoder::Pghi { .. } => "pghi",
-                _ => "mcnn",
-            },
+            "vocoder": engine.bundle().spec.vocoder,
             "peak_rss_mb": rss,
             "rows": rows.iter().map(|r| serde_json::json!({
                 "name": r.name, "median_ms": r.median_ms, "p99_ms": r.p99_ms

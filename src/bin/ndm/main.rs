@@ -8,6 +8,7 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
+use ndm::bundle::ModelVocoder;
 use ndm::engine::{Engine, EngineOptions};
 use ndm::latent::{self, Axes};
 use ndm::synth::{GenerateRequest, Synth, Vocoder};
@@ -343,7 +344,7 @@ fn info(engine: &Engine) -> Result<(), NdmError> {
     );
     println!("latent      {} dimensions", i.latent.dim);
     println!("classes     {}", i.classes.join(", "));
-    let pghi = matches!(engine.resolve(Vocoder::Model), Vocoder::Pghi { .. });
+    let pghi = b.spec.vocoder == ModelVocoder::Pghi;
     let start = if pghi {
         "PGHI (no network: a seed noise)"
     } else {
