@@ -81,3 +81,27 @@ def test_augment_keeps_shape_and_fills_with_silence():
     delayed = [i for i in range(16) if torch.all(y[i, 0, :, 0] == -9.0)]
     assert delayed, "some sounds were delayed, their first frame silent"
     assert DrumClassifier(11)(y).shape == (16, 11)
+
+
+def test_exported_mcnn_has_constant_shapes_and_any_batch_and_length(tmp_path):
+    import onnx
+    import onnxruntime as ort
+
+    from models.train.export import _export, constant_reshapes
+
+    torch.manual_seed(3)
+    m = MCNN(heads=2, log_mean=-3.0, log_std=2.0).eval()
+    path = tmp_path / "mcnn.onnx"
+    _export(DeployMCNN(m), (torch.rand(2, F.N_MELS, 11),), path, ["mel"], ["wave", "mask"],
+            {"mel": {0: "batch", 2: "frames"}, "wave": {0: "batch", 1: "samples"}, "mask": {0: "batch", 1: "samples"}})
+    assert constant_reshapes(path) > 0
+    ops = {n.op_type for n in onnx.load(str(path)).graph.node}
+    assert not ops & {"Shape", "If"}, ops
+    s = ort.InferenceSession(str(path))
+    for batch, frames in [(1, 88), (3, 5), (2, 1)]:
+        mel = torch.rand(batch, F.N_MELS, frames) * 4
+        with torch.no_grad():
+            want = m(mel)
+        for got, w in zip(s.run(None, {"mel": mel.numpy()}), want):
+            assert got.shape == tuple(w.shape)
+            assert np.allclose(got, w.numpy(), atol=1e-5)
