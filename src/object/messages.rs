@@ -614,8 +614,8 @@ pub static MESSAGES: &[MessageSpec] = &[
             2 for ndm-v1; 0 is the MCNN alone; each round costs about 0.45 ms per second of \
             sound and makes the classes more recognisable); the first round takes the phase of \
             the low band from its magnitude if the model asks (ndm-v1: below 2150 Hz). \
-            `pghi [rounds]`: no network, about half the cost of `mcnn` (1 s at 48 kHz: 2.4 \
-            against 5.4 ms): the same rounds (at least 1) from a fixed seed noise, the first \
+            `pghi [rounds]`: no network, about half the cost of `mcnn` (1 s at 48 kHz: 2.3 \
+            against 4.5 ms): the same rounds (at least 1) from a fixed seed noise, the first \
             taking the phase of that band (all of it if the model names none) from the \
             magnitude; as recognisable and as close to the Mel as `mcnn` in the model's \
             evaluation, with tails about 5-10% shorter. `griffinlim [iterations]`: the \
