@@ -938,6 +938,18 @@ impl Synth for Engine {
         &self.info
     }
 
+    fn canonical_vocoder(&self, vocoder: Vocoder) -> Vocoder {
+        match self.resolve(vocoder) {
+            Vocoder::Mcnn => Vocoder::McnnRefined {
+                rounds: self.mcnn_refine,
+            },
+            Vocoder::Pghi { rounds: None } => Vocoder::Pghi {
+                rounds: Some(self.mcnn_refine),
+            },
+            v => v,
+        }
+    }
+
     fn generate(&self, req: &GenerateRequest) -> Result<Sound, NdmError> {
         self.check_request(req)?;
         let mel = self.decode_mel(req.class, &req.z)?;

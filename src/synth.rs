@@ -84,6 +84,12 @@ pub struct GenerateRequest {
 pub trait Synth: Send + Sync + 'static {
     fn info(&self) -> &ModelInfo;
     fn generate(&self, req: &GenerateRequest) -> Result<Sound, NdmError>;
+    /// `vocoder` in the one form that names what it renders: the model's choice and its
+    /// default rounds spelled out, so that `vocoder model` and `vocoder mcnn` (or `pghi` and
+    /// `pghi 2`) give the same key to the object's last-sound cache. Default: as given.
+    fn canonical_vocoder(&self, vocoder: Vocoder) -> Vocoder {
+        vocoder
+    }
     /// Encode `audio` (mono, any rate). With `class` = None the engine guesses the class.
     fn encode(
         &self,

@@ -403,3 +403,28 @@ fn pghi_vocoder_without_a_band_integrates_every_bin() {
             .unwrap()
     );
 }
+
+/// The canonical vocoder names what renders: equal forms, equal sounds; the object's last-sound
+/// cache keys on it.
+#[test]
+fn canonical_vocoders_render_alike() {
+    let Some(e) = engine("canonical_vocoders_render_alike") else {
+        return;
+    };
+    let r = e.mcnn_refine();
+    let mcnn = Vocoder::McnnRefined { rounds: r };
+    assert_eq!(
+        e.canonical_vocoder(Vocoder::Model),
+        mcnn,
+        "the fixture's choice is the MCNN"
+    );
+    assert_eq!(e.canonical_vocoder(Vocoder::Mcnn), mcnn);
+    assert_eq!(e.canonical_vocoder(mcnn), mcnn);
+    let pghi = Vocoder::Pghi { rounds: Some(r) };
+    assert_eq!(e.canonical_vocoder(Vocoder::Pghi { rounds: None }), pghi);
+    let gl = Vocoder::GriffinLim { iterations: 4 };
+    assert_eq!(e.canonical_vocoder(gl), gl);
+    let render = |v| e.generate(&request(e, 3, 22050, true, v)).unwrap().samples;
+    assert_eq!(render(Vocoder::Model), render(mcnn));
+    assert_eq!(render(Vocoder::Pghi { rounds: None }), render(pghi));
+}

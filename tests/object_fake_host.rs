@@ -1132,3 +1132,28 @@ fn fake_synth_is_deterministic() {
     assert_eq!(synth.generate(&req).unwrap(), synth.render(&req));
     assert_eq!(synth.render(&req).samples.len(), 14400);
 }
+
+/// Vocoders that name the same sound (for the fake: `model` is `mcnn`, `pghi` is `pghi 2`) give
+/// the same key to the last-sound cache: the second bang re-sends the first's sound.
+#[test]
+fn equivalent_vocoders_reuse_the_last_sound() {
+    let fx = Fx::new();
+    let calls = || fx.synth.generate_calls.load(Ordering::SeqCst);
+    fx.bang();
+    assert_eq!(calls(), 1);
+    for (words, renders) in [
+        (vec![s("mcnn")], 1),
+        (vec![s("model")], 1),
+        (vec![s("mcnn"), f(2.0)], 2),
+        (vec![s("pghi")], 3),
+        (vec![s("pghi"), f(2.0)], 3),
+        (vec![s("pghi"), f(3.0)], 4),
+    ] {
+        fx.send(0, "vocoder", &words);
+        fx.bang();
+        assert_eq!(calls(), renders, "after vocoder {words:?}");
+        assert_eq!(fx.buffer("drums"), fx.expected());
+    }
+    assert_eq!(fx.bangs(), 7);
+    fx.no_errors();
+}

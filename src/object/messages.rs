@@ -388,8 +388,10 @@ pub static MESSAGES: &[MessageSpec] = &[
         digest: "Render the current sound into the target buffer",
         description: "Renders with the current class, latent and vocoder on the worker thread, \
             writes the sound into the target buffer (resized, at the buffer's own sample rate) and \
-            bangs the left outlet. Unchanged parameters reuse the last sound. Bangs while a render \
-            is running replace any waiting request: the latest request wins.",
+            bangs the left outlet. Unchanged parameters reuse the last sound (a vocoder named \
+            another way counts as unchanged: `model` and what the model chose, `pghi` and \
+            `pghi` with the model's rounds). Bangs while a render is running replace any \
+            waiting request: the latest request wins.",
         example: "",
         build: |_| Ok(Command::Bang),
     },

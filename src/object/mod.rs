@@ -693,7 +693,7 @@ impl DrumObject {
             epoch: st.epoch,
             class: st.class,
             z_bits: z.iter().map(|v| v.to_bits()).collect(),
-            vocoder,
+            vocoder: synth.canonical_vocoder(vocoder),
             trim: st.trim,
             sample_rate: rate,
         };

@@ -309,6 +309,15 @@ impl Synth for FakeSynth {
         &self.info
     }
 
+    /// As [`FakeSynth::render`] reads them: the model's choice is `Mcnn`, PGHI's rounds 2.
+    fn canonical_vocoder(&self, vocoder: Vocoder) -> Vocoder {
+        match vocoder {
+            Vocoder::Model => Vocoder::Mcnn,
+            Vocoder::Pghi { rounds: None } => Vocoder::Pghi { rounds: Some(2) },
+            v => v,
+        }
+    }
+
     fn generate(&self, req: &GenerateRequest) -> Result<Sound, NdmError> {
         self.generate_calls.fetch_add(1, Ordering::SeqCst);
         let b = self.behaviour.lock().clone();
