@@ -205,8 +205,9 @@ class DeployMCNN(nn.Module):
     * The convs are 2-D, on [B, C, 1, n]: ONNX Runtime then runs them in its blocked channel
       layout (NCHWc), with direct kernels instead of unfolding the input for a matrix product.
     * Layer 1 is one conv for all heads; the hidden layers run one conv per head, since the
-      blocked layout takes no grouped convs with these channel counts. Together 2.29 →
-      2.08 ms (Python ONNX Runtime, one thread) over the 1-D grouped convs.
+      blocked layout takes no grouped convs with these channel counts. With the constant
+      shapes below: 2.41 → 2.18 ms over the 1-D grouped convs (Python ONNX Runtime, one
+      thread, BENCHMARKS.md).
     * The last layer also does the heads' weighted sum (signal) and plain sum (mask) in its
       weights: one conv over all heads with 2 phases × (signal, mask) outputs, so that neither
       2·heads output channels nor their interleave, einsum and reduce are ever materialised.
