@@ -490,7 +490,7 @@ impl Engine {
         }
         match self.resolve(req.vocoder) {
             Vocoder::McnnRefined { rounds } => check_refine_rounds(rounds)?,
-            Vocoder::Pghi { rounds } => drop(self.pghi_rounds(rounds)?),
+            Vocoder::Pghi { rounds } => drop(check_pghi_rounds(self.pghi_rounds(rounds))?),
             _ => {}
         }
         Ok(())
@@ -693,13 +693,32 @@ impl Engine {
         mel: ArrayView2<f32>,
         vocoder: Vocoder,
     ) -> Result<Vec<f32>, NdmError> {
-        let mut out = match self.resolve(vocoder) {
-            Vocoder::GriffinLim { iterations } => griffin_lim_mel(&self.features, mel, iterations),
-            Vocoder::Pghi { rounds } => self.pghi_vocode(mel, rounds)?,
-            mcnn => self.refine(mel, self.run_mcnn(mel)?.0, self.mcnn_rounds(mcnn))?,
-        };
+        let (mut out, _) = self.run_vocoder(mel, vocoder)?;
         limit_peak(&mut out);
         Ok(out)
+    }
+
+    /// `vocoder`'s output `[T·hop]` for Mel magnitudes `[n_mels, T]`, before the peak limit,
+    /// and for the MCNN one past the last sample its mask keeps (the vocoders without a mask
+    /// leave the end to [`tail_end`]).
+    fn run_vocoder(
+        &self,
+        mel: ArrayView2<f32>,
+        vocoder: Vocoder,
+    ) -> Result<(Vec<f32>, Option<usize>), NdmError> {
+        Ok(match self.resolve(vocoder) {
+            Vocoder::GriffinLim { iterations } => {
+                (griffin_lim_mel(&self.features, mel, iterations), None)
+            }
+            Vocoder::Pghi { rounds } => (self.pghi_vocode(mel, rounds)?, None),
+            mcnn => {
+                let (samples, end) = self.run_mcnn(mel)?;
+                (
+                    self.refine(mel, samples, self.mcnn_rounds(mcnn))?,
+                    Some(end),
+                )
+            }
+        })
     }
 
     /// The MCNN's masked output after `rounds` Griffin-Lim rounds towards `mel`. A finite but
@@ -722,7 +741,7 @@ impl Engine {
     /// The PGHI vocoder: the rounds from [`seed_noise`], the first with PGHI's phase over the
     /// model's band, or the whole band if it has none.
     fn pghi_vocode(&self, mel: ArrayView2<f32>, rounds: Option<u32>) -> Result<Vec<f32>, NdmError> {
-        let rounds = self.pghi_rounds(rounds)?;
+        let rounds = check_pghi_rounds(self.pghi_rounds(rounds))?;
         let bins = match self.pghi_bins {
             0 => self.bundle.spec.stft.n_fft / 2 + 1,
             b => b,
@@ -733,9 +752,9 @@ impl Engine {
         Ok(out)
     }
 
-    /// The PGHI vocoder's rounds: its own, else the model's.
-    fn pghi_rounds(&self, rounds: Option<u32>) -> Result<u32, NdmError> {
-        check_pghi_rounds(rounds.unwrap_or(self.mcnn_refine))
+    /// The PGHI vocoder's rounds: its own, else the model's (checked by [`check_pghi_rounds`]).
+    fn pghi_rounds(&self, rounds: Option<u32>) -> u32 {
+        rounds.unwrap_or(self.mcnn_refine)
     }
 
     /// `vocoder` with [`Vocoder::Model`] replaced by the bundle's choice.
@@ -781,22 +800,8 @@ impl Engine {
             mel.ncols()
         };
         let mel = mel.slice(s![.., ..t]);
-        let (mut samples, end) = match self.resolve(req.vocoder) {
-            Vocoder::GriffinLim { iterations } => {
-                let y = griffin_lim_mel(&self.features, mel, iterations);
-                let end = tail_end(&y);
-                (y, end)
-            }
-            Vocoder::Pghi { rounds } => {
-                let y = self.pghi_vocode(mel, rounds)?;
-                let end = tail_end(&y);
-                (y, end)
-            }
-            mcnn => {
-                let (samples, end) = self.run_mcnn(mel)?;
-                (self.refine(mel, samples, self.mcnn_rounds(mcnn))?, end)
-            }
-        };
+        let (mut samples, mask_end) = self.run_vocoder(mel, req.vocoder)?;
+        let end = mask_end.unwrap_or_else(|| tail_end(&samples));
         limit_peak(&mut samples);
         if req.trim {
             let fade = ((FADE_MS / 1000.0 * sr as f32).round() as usize).max(1);
@@ -938,15 +943,16 @@ impl Synth for Engine {
         &self.info
     }
 
+    /// With the rounds [`Engine::run_vocoder`] would run, so that equal keys render alike.
     fn canonical_vocoder(&self, vocoder: Vocoder) -> Vocoder {
         match self.resolve(vocoder) {
-            Vocoder::Mcnn => Vocoder::McnnRefined {
-                rounds: self.mcnn_refine,
+            Vocoder::Pghi { rounds } => Vocoder::Pghi {
+                rounds: Some(self.pghi_rounds(rounds)),
             },
-            Vocoder::Pghi { rounds: None } => Vocoder::Pghi {
-                rounds: Some(self.mcnn_refine),
+            v @ Vocoder::GriffinLim { .. } => v,
+            mcnn => Vocoder::McnnRefined {
+                rounds: self.mcnn_rounds(mcnn),
             },
-            v => v,
         }
     }
 
