@@ -68,9 +68,18 @@ fn max_diff(a: &[f32], b: &[f32]) -> f32 {
     a.iter().zip(b).fold(0f32, |m, (x, y)| m.max((x - y).abs()))
 }
 
-/// Every 16th sample, as the goldens' whole-sound checks keep them.
-fn every_16th(v: &[f32]) -> Vec<f32> {
-    v.iter().step_by(16).copied().collect()
+/// `got`'s every 16th sample (as the goldens' whole-sound checks keep them) against `want`:
+/// the largest difference as a share of the golden's peak, printed and held to REFINE_RTOL.
+fn check_strided(name: &str, what: &str, got: &[f32], want: &[f32]) {
+    let strided: Vec<f32> = got.iter().step_by(16).copied().collect();
+    assert_eq!(strided.len(), want.len(), "{name}: {what}: strided length");
+    assert!(peak_abs(want) > 0.0, "{name}: {what}: silent golden");
+    let d = max_diff(&strided, want) / peak_abs(want);
+    eprintln!("{name}: {what} (every 16th sample) max diff {d:.2e} of its peak");
+    assert!(
+        d <= REFINE_RTOL,
+        "{name}: {what} differs by {d:e} of its peak"
+    );
 }
 
 fn to_array(name: &str, field: &str, rows: &[Vec<f32>], shape: (usize, usize)) -> Array2<f32> {
@@ -222,19 +231,7 @@ fn features_match_python() {
             "{name}: refinement differs by {d:e} of its peak"
         );
         // The whole sound, every 16th sample: the PGHI flood runs over all frames.
-        let strided = every_16th(&refined);
-        let want = &g.refine_check_strided;
-        assert_eq!(
-            strided.len(),
-            want.len(),
-            "{name}: strided refinement length"
-        );
-        let d = max_diff(&strided, want) / peak_abs(want);
-        eprintln!("{name}: whole refinement (every 16th sample) max diff {d:.2e} of its peak");
-        assert!(
-            d <= REFINE_RTOL,
-            "{name}: whole refinement differs by {d:e} of its peak"
-        );
+        check_strided(&name, "whole refinement", &refined, &g.refine_check_strided);
 
         // The PGHI vocoder: the same rounds from the seed noise, PGHI over the model's band,
         // then over all bins (Engine::pghi_vocode's choice for a model without a band).
@@ -252,18 +249,11 @@ fn features_match_python() {
             ),
         ] {
             let out = refine_mel(&fx, ref_mel.view(), &noise, g.refine_rounds, bins);
-            let strided = every_16th(&out);
-            assert_eq!(strided.len(), want.len(), "{name}: PGHI vocoder length");
             assert!(
                 peak_abs(want) > 0.1,
                 "{name}: the PGHI vocoder's golden is silent"
             );
-            let d = max_diff(&strided, want) / peak_abs(want);
-            eprintln!("{name}: PGHI vocoder, {what}, max diff {d:.2e} of its peak");
-            assert!(
-                d <= REFINE_RTOL,
-                "{name}: PGHI vocoder ({what}) differs by {d:e} of its peak"
-            );
+            check_strided(&name, &format!("PGHI vocoder, {what}"), &out, want);
         }
     }
 }

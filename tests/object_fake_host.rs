@@ -366,48 +366,43 @@ fn exercise(spec: &messages::MessageSpec) {
             );
         }
         (0, "vocoder") => {
-            fx.send(0, "vocoder", &[s("griffinlim"), f(16.0)]);
-            assert_eq!(
-                fx.obj.snapshot().vocoder,
-                VocoderCmd::GriffinLim {
-                    iterations: Some(16)
-                }
-            );
-            fx.bang();
-            let req = fx.obj.current_request().unwrap();
-            assert_eq!(req.vocoder, Vocoder::GriffinLim { iterations: 16 });
-            assert_eq!(fx.buffer("drums"), fx.expected());
-            fx.send(0, "vocoder", &[s("mcnn"), f(0.0)]);
-            assert_eq!(
-                fx.obj.snapshot().vocoder,
-                VocoderCmd::Mcnn { refine: Some(0) }
-            );
-            fx.bang();
-            let req = fx.obj.current_request().unwrap();
-            assert_eq!(req.vocoder, Vocoder::McnnRefined { rounds: 0 });
-            assert_eq!(fx.buffer("drums"), fx.expected());
-            fx.send(0, "vocoder", &[s("mcnn")]);
-            assert_eq!(fx.obj.snapshot().vocoder, VocoderCmd::Mcnn { refine: None });
-            fx.bang();
-            assert_eq!(fx.obj.current_request().unwrap().vocoder, Vocoder::Mcnn);
-            fx.send(0, "vocoder", &[s("pghi"), f(3.0)]);
-            assert_eq!(
-                fx.obj.snapshot().vocoder,
-                VocoderCmd::Pghi { rounds: Some(3) }
-            );
-            fx.bang();
-            let req = fx.obj.current_request().unwrap();
-            assert_eq!(req.vocoder, Vocoder::Pghi { rounds: Some(3) });
-            assert_eq!(fx.buffer("drums"), fx.expected());
-            fx.send(0, "vocoder", &[s("pghi")]);
-            fx.bang();
-            let req = fx.obj.current_request().unwrap();
-            assert_eq!(req.vocoder, Vocoder::Pghi { rounds: None });
-            fx.send(0, "vocoder", &[s("model")]);
-            assert_eq!(fx.obj.snapshot().vocoder, VocoderCmd::Model);
-            fx.bang();
-            assert_eq!(fx.obj.current_request().unwrap().vocoder, Vocoder::Model);
-            assert_eq!(fx.buffer("drums"), fx.expected());
+            // The words, the state they set, and the request a bang then sends.
+            for (words, cmd, vocoder) in [
+                (
+                    vec![s("griffinlim"), f(16.0)],
+                    VocoderCmd::GriffinLim {
+                        iterations: Some(16),
+                    },
+                    Vocoder::GriffinLim { iterations: 16 },
+                ),
+                (
+                    vec![s("mcnn"), f(0.0)],
+                    VocoderCmd::Mcnn { refine: Some(0) },
+                    Vocoder::McnnRefined { rounds: 0 },
+                ),
+                (
+                    vec![s("mcnn")],
+                    VocoderCmd::Mcnn { refine: None },
+                    Vocoder::Mcnn,
+                ),
+                (
+                    vec![s("pghi"), f(3.0)],
+                    VocoderCmd::Pghi { rounds: Some(3) },
+                    Vocoder::Pghi { rounds: Some(3) },
+                ),
+                (
+                    vec![s("pghi")],
+                    VocoderCmd::Pghi { rounds: None },
+                    Vocoder::Pghi { rounds: None },
+                ),
+                (vec![s("model")], VocoderCmd::Model, Vocoder::Model),
+            ] {
+                fx.send(0, "vocoder", &words);
+                assert_eq!(fx.obj.snapshot().vocoder, cmd, "{words:?}");
+                fx.bang();
+                assert_eq!(fx.obj.current_request().unwrap().vocoder, vocoder);
+                assert_eq!(fx.buffer("drums"), fx.expected(), "{words:?}");
+            }
             fx.no_errors();
         }
         (0, "autorender") => {

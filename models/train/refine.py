@@ -195,7 +195,6 @@ def limit_peak(x):
     return (x / np.maximum(peak, 1.0)).astype(np.float32)
 
 
-
 # The PGHI vocoder (twin: `Engine::pghi_vocode` in src/engine.rs): no network. The rounds
 # start from the phase of a seeded white noise, which the coefficients PGHI leaves keep, and the
 # first takes the phase of the band from PGHI. (Three noises scored SC 0.485-0.504 on the
